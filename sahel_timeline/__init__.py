@@ -1,0 +1,3 @@
+"""sahel-timeline: a command-line incident timeline builder for the Sahel."""
+
+__version__ = "0.1.0"

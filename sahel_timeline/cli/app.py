@@ -1,0 +1,44 @@
+"""The Typer application: commands register themselves on `app` from their own modules."""
+
+from __future__ import annotations
+
+import typer
+
+from sahel_timeline import __version__
+
+app = typer.Typer(
+    name="sahel-timeline",
+    help="Build and question timelines of jihadist violence in the Sahel.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sahel-timeline {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Build and question timelines of jihadist violence in the Sahel from a curated YAML store."""
+
+
+def _register_commands() -> None:
+    # Imported for their side effect: each module adds its command to `app`.
+    from sahel_timeline.cli import timeline_command, validate_command  # noqa: F401
+
+
+_register_commands()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,103 @@
+"""What a command needs from the outside world, gathered in one injectable place.
+
+Commands take the environment, the working folder and the consoles from here, so that
+tests can pretend to be a terminal, a pipe or another folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from sahel_timeline.dates import DateInputError, resolve_now
+from sahel_timeline.errors import ExitCode, SahelError
+from sahel_timeline.findings import Finding
+from sahel_timeline.store import Store, load_store, locate_store
+
+MAX_ERRORS_SHOWN_ON_LOAD = 5
+
+
+StoreOption = Annotated[
+    Optional[str],  # noqa: UP045 - Typer needs Optional on Python 3.10
+    typer.Option(
+        "--store",
+        metavar="PATH",
+        help=(
+            "Store file or folder (default: $SAHEL_TIMELINE_STORE, ./incidents.yaml, "
+            "the curated store)."
+        ),
+        show_default=False,
+    ),
+]
+
+
+def stdout_console() -> Console:
+    return Console(file=sys.stdout, highlight=False, emoji=False, markup=False)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr, highlight=False, emoji=False, markup=False)
+
+
+def environ() -> Mapping[str, str]:
+    return os.environ
+
+
+def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> typer.Exit:
+    """Print `message` on stderr as plain text and return the Exit to raise."""
+    stderr_console().print(Text(f"Error: {message}", style="red"))
+    return typer.Exit(int(code))
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the core's errors into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except SahelError as error:
+        raise fail(error.message, error.exit_code) from None
+    except DateInputError as error:
+        raise fail(str(error), ExitCode.USAGE) from None
+
+
+def today(now_option: str | None = None) -> dt.date:
+    try:
+        return resolve_now(now_option, environ())
+    except DateInputError as error:
+        raise fail(f"--now / SAHEL_TIMELINE_NOW: {error}", ExitCode.USAGE) from None
+
+
+def selected_store_path(store_option: str | None) -> Path:
+    return locate_store(store_option, environ(), Path.cwd())
+
+
+def open_store(store_option: str | None, now_option: str | None = None) -> Store:
+    """Load the selected store for a query; a store with errors is refused, with the first few."""
+    with domain_errors():
+        store = load_store([selected_store_path(store_option)], today(now_option))
+    if store.errors:
+        console = stderr_console()
+        for finding in store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]:
+            console.print(Text(str(finding)))
+        more = len(store.errors) - MAX_ERRORS_SHOWN_ON_LOAD
+        if more > 0:
+            console.print(Text(f"... and {more} more"))
+        raise fail(
+            f"the store has {len(store.errors)} error(s); "
+            "run `sahel-timeline validate` to see them all"
+        )
+    return store
+
+
+def print_findings(findings: list[Finding], console: Console) -> None:
+    for finding in findings:
+        console.print(Text(str(finding)), soft_wrap=True)

@@ -1,0 +1,217 @@
+"""Plain typed objects of the store: fuzzy dates, figures, incidents and groups.
+
+Nothing here knows about YAML, the terminal or the command line.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FUZZY_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+MONTH_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class FuzzyDate:
+    """A date whose written form is its precision: `2018`, `2018-06` or `2018-06-14`."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> FuzzyDate:
+        """Read `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; raise ValueError with a plain reason."""
+        match = FUZZY_DATE_PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year = int(match.group(1))
+        month = int(match.group(2)) if match.group(2) else None
+        day = int(match.group(3)) if match.group(3) else None
+        if year < 1:
+            raise ValueError(f"{text!r}: year 0 does not exist")
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"{text!r}: month {month} does not exist")
+        if day is not None:
+            assert month is not None
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(
+                    f"{text!r}: {MONTH_ABBREVIATIONS[month - 1]} {year} has {last} days"
+                )
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        if self.month is not None:
+            return "month"
+        return "year"
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def end(self) -> dt.date:
+        if self.day is not None:
+            assert self.month is not None
+            return dt.date(self.year, self.month, self.day)
+        if self.month is not None:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def display(self) -> str:
+        """Human form that keeps the precision: `2016`, `Jun 2018`, `13 Aug 2017`."""
+        if self.month is None:
+            return str(self.year)
+        month = MONTH_ABBREVIATIONS[self.month - 1]
+        if self.day is None:
+            return f"{month} {self.year}"
+        return f"{self.day} {month} {self.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A casualty figure: a range `low..high`, with an optional best estimate.
+
+    An unknown figure is not a Figure at all: it is `None` on the incident.
+    """
+
+    low: int
+    high: int
+    best: int | None = None
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low == self.high
+
+    def __str__(self) -> str:
+        return str(self.low) if self.is_exact else f"{self.low}-{self.high}"
+
+    def to_data(self) -> dict[str, int]:
+        data = {"low": self.low, "high": self.high}
+        if self.best is not None:
+            data["best"] = self.best
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    country: str | None = None  # canonical country name, e.g. "Burkina Faso"
+    country_code: str | None = None  # ISO 3166-1 alpha-3, e.g. "BFA"
+    admin1: str | None = None
+    place: str | None = None
+    site: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    precision: str | None = None
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Perpetrator:
+    group: str  # as written in the store; resolve it through the group registry
+    status: str  # claimed | attributed | suspected
+    claimed_on: FuzzyDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    published: FuzzyDate | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a record was written: the file and the 1-based line and column of its start."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Incident:
+    id: str
+    title: str
+    date: FuzzyDate
+    kind: str = "incident"
+    end_date: FuzzyDate | None = None
+    time: str | None = None
+    location: Location = field(default_factory=Location)
+    tactics: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    perpetrators: tuple[Perpetrator, ...] = ()
+    killed: Figure | None = None
+    attackers_killed: Figure | None = None
+    wounded: Figure | None = None
+    summary: str | None = None
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    related: tuple[str, ...] = ()
+    extensions: dict[str, Any] = field(default_factory=dict)
+    origin: Origin | None = None
+    # Positions (line, column) of values that cross-record checks point at, by path:
+    # "id", "related.0", "perpetrators.1.group", "date"...
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def start(self) -> dt.date:
+        return self.date.start
+
+    @property
+    def end(self) -> dt.date:
+        return (self.end_date or self.date).end
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == "milestone"
+
+
+@dataclass(slots=True)
+class Group:
+    id: str
+    name: str
+    short: str | None = None
+    aliases: tuple[str, ...] = ()
+    affiliation: str | None = None
+    formed: FuzzyDate | None = None
+    merged_into: str | None = None
+    notes: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+    origin: Origin | None = None
+    marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def display_name(self) -> str:
+        return self.short or self.name
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a perpetrator may use to refer to this group."""
+        names = [self.id, self.name, *self.aliases]
+        if self.short:
+            names.append(self.short)
+        return tuple(names)

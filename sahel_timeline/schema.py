@@ -1,0 +1,524 @@
+"""The store format as data: one definition that both the validator and the JSON Schema read.
+
+Each spec converts a loader node into a Python value, reporting what is wrong as findings
+(with the node's line and column), and describes itself as JSON Schema (draft 2020-12).
+Rules that span fields or records (date order, coordinates inside the country, unknown
+groups, duplicate ids) live in `validate.py` and `store.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from sahel_timeline.findings import ERROR, WARNING, Finding
+from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
+from sahel_timeline.model import FuzzyDate
+from sahel_timeline.vocab import (
+    KINDS,
+    LOCATION_PRECISIONS,
+    SCHEMA_VERSION,
+    STATUSES,
+    TACTICS,
+    TARGETS,
+    find_country,
+)
+
+ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"
+ID_MAX_LENGTH = 80
+FUZZY_DATE_JSON_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+URL_PATTERN = r"^https?://\S+$"
+EXTENSION_KEY_PREFIX = "x-"
+
+
+class Invalid:
+    """The value of a node that failed its spec (already reported)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID = Invalid()
+
+
+@dataclass
+class Checker:
+    """Collects the findings of one file."""
+
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def error(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
+        self._add(at, ERROR, rule, message)
+
+    def warning(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
+        self._add(at, WARNING, rule, message)
+
+    def _add(self, at: Node | tuple[int, int], severity: str, rule: str, message: str) -> None:
+        line, column = at if isinstance(at, tuple) else (at.line, at.column)
+        self.findings.append(Finding(self.file, line, column, severity, rule, message))
+
+
+def describe_node(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node.is_null:
+        return "nothing (null)"
+    return f"{node.value!r}"
+
+
+class Spec(ABC):
+    description = ""
+
+    @abstractmethod
+    def convert(self, node: Node, checker: Checker) -> Any:
+        """The Python value of `node`, or INVALID after reporting why."""
+
+    @abstractmethod
+    def json_schema(self) -> dict[str, Any]:
+        """This spec as JSON Schema (draft 2020-12)."""
+
+    def _scalar_text(self, node: Node, checker: Checker, expected: str) -> str | Invalid:
+        if not isinstance(node, Scalar) or node.is_null:
+            checker.error(node, "wrong-type", f"expected {expected}, found {describe_node(node)}")
+            return INVALID
+        return node.value
+
+
+@dataclass
+class Text(Spec):
+    description: str = ""
+    pattern: str | None = None
+    pattern_rule: str = "invalid-value"
+    pattern_hint: str = ""
+    max_length: int | None = None
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        text = self._scalar_text(node, checker, "text")
+        if isinstance(text, Invalid):
+            return INVALID
+        too_long = self.max_length is not None and len(text) > self.max_length
+        if too_long or (self.pattern and not re.match(self.pattern, text)):
+            checker.error(node, self.pattern_rule, f"{text!r} is not valid: {self.pattern_hint}")
+            return INVALID
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        if self.pattern:
+            schema["pattern"] = self.pattern
+        if self.max_length:
+            schema["maxLength"] = self.max_length
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+def Slug(description: str = "") -> Text:  # noqa: N802 - reads as a type in the tables below
+    return Text(
+        description=description,
+        pattern=ID_PATTERN,
+        pattern_rule="invalid-id",
+        pattern_hint=f"use a-z, 0-9 and '-', at most {ID_MAX_LENGTH} characters",
+        max_length=ID_MAX_LENGTH,
+    )
+
+
+@dataclass
+class Choice(Spec):
+    choices: tuple[str, ...]
+    rule: str
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        text = self._scalar_text(node, checker, "one of " + ", ".join(self.choices))
+        if isinstance(text, Invalid):
+            return INVALID
+        if text not in self.choices:
+            known = ", ".join(self.choices)
+            checker.error(node, self.rule, f"unknown value {text!r}; expected one of: {known}")
+            return INVALID
+        return text
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", "enum": list(self.choices)}
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Date(Spec):
+    description: str = "A fuzzy date: YYYY, YYYY-MM or YYYY-MM-DD; the form is the precision."
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        text = self._scalar_text(node, checker, "a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        if isinstance(text, Invalid):
+            return INVALID
+        try:
+            return FuzzyDate.parse(text)
+        except ValueError as error:
+            checker.error(node, "invalid-date", str(error))
+            return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": FUZZY_DATE_JSON_PATTERN,
+            "description": self.description,
+        }
+
+
+@dataclass
+class Integer(Spec):
+    minimum: int | None = None
+    rule_below_minimum: str = "invalid-value"
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if (
+            not isinstance(node, Scalar)
+            or not node.plain
+            or not re.fullmatch(r"[-+]?\d+", node.value)
+        ):
+            checker.error(
+                node, "wrong-type", f"expected a whole number, found {describe_node(node)}"
+            )
+            return INVALID
+        value = int(node.value)
+        if self.minimum is not None and value < self.minimum:
+            checker.error(
+                node, self.rule_below_minimum, f"{value} is below the minimum of {self.minimum}"
+            )
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer"}
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+@dataclass
+class Number(Spec):
+    minimum: float
+    maximum: float
+    range_rule: str
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if not isinstance(node, Scalar) or not node.plain or not _NUMBER.fullmatch(node.value):
+            checker.error(node, "wrong-type", f"expected a number, found {describe_node(node)}")
+            return INVALID
+        value = float(node.value)
+        if not self.minimum <= value <= self.maximum:
+            checker.error(
+                node, self.range_rule,
+                f"{node.value} is outside the range {self.minimum:g} to {self.maximum:g}",
+            )  # fmt: skip
+            return INVALID
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "number",
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+        }
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Country(Spec):
+    description: str = "A country name or an ISO 3166 alpha-2 or alpha-3 code."
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        text = self._scalar_text(node, checker, "a country name or ISO code")
+        if isinstance(text, Invalid):
+            return INVALID
+        country = find_country(text)
+        if country is None:
+            checker.error(node, "unknown-country", f"unknown country {text!r}")
+            return INVALID
+        return country
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 2, "description": self.description}
+
+
+@dataclass
+class Figure(Spec):
+    """A casualty figure: `18`, or `{low: 18, high: 19}` with an optional `best`."""
+
+    description: str = (
+        "An integer >= 0, or {low, high} (optional best) with low <= best <= high. "
+        "Leave it out when unknown; 0 means none."
+    )
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        from sahel_timeline.model import Figure as FigureValue
+
+        if isinstance(node, Scalar):
+            if node.plain and re.fullmatch(r"-\d+", node.value):
+                checker.error(
+                    node, "negative-figure", f"a figure cannot be negative ({node.value})"
+                )
+                return INVALID
+            value = Integer().convert(node, checker)
+            return INVALID if value is INVALID else FigureValue(value, value)
+        if not isinstance(node, Mapping):
+            checker.error(
+                node,
+                "wrong-type",
+                f"expected a number or {{low, high}}, found {describe_node(node)}",
+            )
+            return INVALID
+        parts = FIGURE_RANGE.convert(node, checker)
+        if parts is INVALID or "low" not in parts or "high" not in parts:
+            return INVALID
+        low, high, best = parts["low"], parts["high"], parts.get("best")
+        if low > high:
+            checker.error(node, "figure-range", f"low ({low}) is greater than high ({high})")
+            return INVALID
+        if best is not None and not low <= best <= high:
+            checker.error(node, "figure-range", f"best ({best}) is not between low and high")
+            return INVALID
+        return FigureValue(low, high, best)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "oneOf": [{"type": "integer", "minimum": 0}, FIGURE_RANGE.json_schema()],
+        }
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if not isinstance(node, Sequence):
+            checker.error(node, "wrong-type", f"expected a list, found {describe_node(node)}")
+            return INVALID
+        values = [self.item.convert(child, checker) for child in node.items]
+        return [v for v in values if v is not INVALID]
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass
+class Nullable(Spec):
+    """A value that may be left out or written as null (the same thing)."""
+
+    inner: Spec
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if isinstance(node, Scalar) and node.is_null:
+            return None
+        return self.inner.convert(node, checker)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"anyOf": [self.inner.json_schema(), {"type": "null"}]}
+
+
+@dataclass
+class Record(Spec):
+    """A mapping with known keys; unknown keys are errors except `x-` extensions."""
+
+    name: str
+    fields: dict[str, Spec]
+    required: tuple[str, ...] = ()
+    description: str = ""
+    extra_schema: dict[str, Any] = field(default_factory=dict)
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if not isinstance(node, Mapping):
+            checker.error(
+                node, "wrong-type", f"expected {self.name} (a mapping), found {describe_node(node)}"
+            )
+            return INVALID
+        values: dict[str, Any] = {}
+        for key, child in node.items.items():
+            spec = self.fields.get(key)
+            if spec is None:
+                if key.startswith(EXTENSION_KEY_PREFIX):
+                    values.setdefault("extensions", {})[key] = plain_value(child)
+                    continue
+                known = ", ".join(self.fields)
+                checker.error(
+                    node.keys[key], "unknown-key",
+                    f"unknown key {key!r} in {self.name}; known keys: {known}",
+                )  # fmt: skip
+                continue
+            value = spec.convert(child, checker)
+            if value is not INVALID:
+                values[key] = value
+        for key in self.required:
+            if key not in node.items:
+                checker.error(node, "missing-key", f"{self.name} has no {key!r}")
+        return values
+
+    def json_schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: spec.json_schema() for key, spec in self.fields.items()},
+            "patternProperties": {"^x-": {}},
+            "additionalProperties": False,
+        }
+        if self.required:
+            schema["required"] = list(self.required)
+        if self.description:
+            schema["description"] = self.description
+        schema.update(self.extra_schema)
+        return schema
+
+
+def plain_value(node: Node) -> Any:
+    """A user's `x-` extension as plain data (kept, never interpreted)."""
+    if isinstance(node, Mapping):
+        return {key: plain_value(child) for key, child in node.items.items()}
+    if isinstance(node, Sequence):
+        return [plain_value(child) for child in node.items]
+    return None if node.is_null else node.value
+
+
+FIGURE_RANGE = Record(
+    "a figure range",
+    {
+        "low": Integer(minimum=0, rule_below_minimum="negative-figure"),
+        "high": Integer(minimum=0, rule_below_minimum="negative-figure"),
+        "best": Integer(minimum=0, rule_below_minimum="negative-figure"),
+    },
+    required=("low", "high"),
+)
+
+
+def _optional_text(description: str = "") -> Spec:
+    return Nullable(Text(description=description))
+
+
+SOURCE = Record(
+    "a source",
+    {
+        "title": Text(description="Title of the article, report or statement."),
+        "author": _optional_text(),
+        "publisher": _optional_text("The outlet or organisation."),
+        "published": Nullable(Date()),
+        "url": Nullable(
+            Text(
+                pattern=URL_PATTERN,
+                pattern_rule="invalid-url",
+                pattern_hint="a source URL starts with http:// or https://",
+            )
+        ),
+    },
+    required=("title",),
+)
+
+PERPETRATOR = Record(
+    "a perpetrator",
+    {
+        "group": Text(description="A group id, short name or alias from the registry."),
+        "status": Choice(STATUSES, "unknown-status", "How certain the attribution is."),
+        "claimed_on": Nullable(Date(description="When the group claimed it (status claimed).")),
+    },
+    required=("group", "status"),
+)
+
+LOCATION = Record(
+    "a location",
+    {
+        "country": Country(),
+        "admin1": _optional_text("First-level administrative region."),
+        "place": _optional_text("Town or village."),
+        "site": _optional_text(),
+        "lat": Nullable(Number(-90, 90, "coordinates-range", "Latitude, decimal degrees.")),
+        "lon": Nullable(Number(-180, 180, "coordinates-range", "Longitude, decimal degrees.")),
+        "precision": Nullable(Choice(LOCATION_PRECISIONS, "unknown-precision")),
+    },
+)
+
+INCIDENT = Record(
+    "an incident",
+    {
+        "id": Slug("Stable identifier: a-z, 0-9 and '-', at most 80 characters."),
+        "kind": Choice(KINDS, "unknown-kind", "incident (default) or milestone."),
+        "title": Text(),
+        "date": Date(),
+        "end_date": Nullable(Date()),
+        "time": Nullable(
+            Text(
+                description="Local time HH:MM (quote it).",
+                pattern=TIME_PATTERN,
+                pattern_rule="invalid-time",
+                pattern_hint="write a local time as HH:MM, e.g. '21:00'",
+            )
+        ),
+        "location": LOCATION,
+        "tactics": Nullable(ListOf(Choice(tuple(TACTICS), "unknown-tactic"))),
+        "targets": Nullable(ListOf(Choice(TARGETS, "unknown-target"))),
+        "perpetrators": Nullable(ListOf(PERPETRATOR)),
+        "killed": Nullable(Figure()),
+        "attackers_killed": Nullable(Figure()),
+        "wounded": Nullable(Figure()),
+        "summary": _optional_text("One to three neutral sentences."),
+        "notes": _optional_text("Discrepancies between sources, cautions, open questions."),
+        "tags": Nullable(ListOf(Slug())),
+        "sources": Nullable(ListOf(SOURCE)),
+        "related": Nullable(ListOf(Slug())),
+    },
+    required=("id", "title", "date"),
+    extra_schema={
+        "if": {"properties": {"kind": {"const": "milestone"}}, "required": ["kind"]},
+        "else": {
+            "required": ["location", "sources"],
+            "properties": {
+                "location": {"required": ["country"]},
+                "sources": {"minItems": 1},
+            },
+        },
+    },
+)
+
+GROUP = Record(
+    "a group",
+    {
+        "id": Slug(),
+        "name": Text(),
+        "short": _optional_text("Display name."),
+        "aliases": Nullable(ListOf(Text())),
+        "affiliation": Nullable(Slug("Parent group id.")),
+        "formed": Nullable(Date()),
+        "merged_into": Nullable(Slug("Id of the group it merged into.")),
+        "notes": _optional_text(),
+    },
+    required=("id", "name"),
+)
+
+STORE_FILE = Record(
+    "a store file",
+    {
+        "schema_version": Integer(description=f"Always {SCHEMA_VERSION}."),
+        "groups": Nullable(ListOf(GROUP)),
+        "incidents": Nullable(ListOf(INCIDENT)),
+    },
+    required=("schema_version",),
+)

@@ -1,0 +1,211 @@
+"""Finding and loading a store (a file or a folder of files) and the rules that span records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sahel_timeline.errors import SahelError
+from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
+from sahel_timeline.loader import read_yaml_file
+from sahel_timeline.model import Group, Incident
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.validate import FileContent, validate_document
+
+STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
+DEFAULT_STORE_NAME = "incidents.yaml"
+STORE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Store:
+    files: list[str]
+    registry: GroupRegistry
+    incidents: list[Incident]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    def incident(self, incident_id: str) -> Incident | None:
+        for incident in self.incidents:
+            if incident.id == incident_id:
+                return incident
+        return None
+
+
+def shipped_store_path() -> Path:
+    """The curated store inside the installed package (the repository's incidents.yaml).
+
+    A wheel carries it as package data; a source checkout reads the file at the root.
+    """
+    packaged = Path(__file__).parent / "data" / DEFAULT_STORE_NAME
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / DEFAULT_STORE_NAME
+
+
+def locate_store(option: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
+    """`--store` > SAHEL_TIMELINE_STORE > ./incidents.yaml > the curated store shipped inside."""
+    chosen = option or environ.get(STORE_ENVIRONMENT_VARIABLE)
+    if chosen:
+        return Path(chosen)
+    local = cwd / DEFAULT_STORE_NAME
+    if local.is_file():
+        return Path(DEFAULT_STORE_NAME)
+    return shipped_store_path()
+
+
+def store_files(path: Path) -> list[Path]:
+    """The YAML files of a store: the file itself, or a folder's files, recursively, sorted."""
+    if path.is_dir():
+        found = [
+            p for p in path.rglob("*")
+            if p.suffix in STORE_SUFFIXES and p.is_file()
+        ]  # fmt: skip
+        return sorted(found, key=lambda p: p.relative_to(path).as_posix())
+    if not path.exists():
+        raise SahelError(f"{path}: no such file or folder")
+    return [path]
+
+
+def load_file(path: Path) -> FileContent:
+    """Read and validate one store file; every problem becomes a finding."""
+    name = str(path)
+    root, findings = read_yaml_file(path, name)
+    content = (
+        validate_document(root, name) if not findings or root is not None else FileContent(name)
+    )
+    content.findings[:0] = findings
+    return content
+
+
+def load_store(paths: Sequence[Path], now: dt.date) -> Store:
+    """Load every file of the given stores as one store and apply the cross-record rules."""
+    contents: list[FileContent] = []
+    for path in paths:
+        contents.extend(load_file(file) for file in store_files(path))
+    return assemble_store(contents, now)
+
+
+def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:
+    contents = list(contents)
+    findings = [finding for content in contents for finding in content.findings]
+    groups = [group for content in contents for group in content.groups]
+    incidents = [incident for content in contents for incident in content.incidents]
+    registry, group_findings = build_registry(groups)
+    findings += group_findings
+    findings += check_incidents(incidents, registry, now)
+    findings.sort(key=finding_sort_key)
+    return Store([c.file for c in contents], registry, incidents, findings)
+
+
+def _finding(
+    record: Incident | Group, path: str, severity: str, rule: str, message: str
+) -> Finding:
+    assert record.origin is not None
+    line, column = record.marks.get(path, (record.origin.line, record.origin.column))
+    return Finding(record.origin.file, line, column, severity, rule, message)
+
+
+def _where(record: Incident | Group) -> str:
+    assert record.origin is not None
+    return f"{record.origin.file}:{record.origin.line}"
+
+
+def build_registry(groups: list[Group]) -> tuple[GroupRegistry, list[Finding]]:
+    findings: list[Finding] = []
+    registry = GroupRegistry()
+    for group in groups:
+        if group.id in registry:
+            first = registry.groups[group.id]
+            message = f"duplicate group id {group.id!r} (first at {_where(first)})"
+            findings.append(_finding(group, "id", ERROR, "duplicate-id", message))
+            continue
+        for name in group.names():
+            owner = registry.owner_of_name(name)
+            if owner is not None and owner != group.id:
+                message = f"the name {name!r} already belongs to group {owner!r}"
+                findings.append(_finding(group, "aliases", ERROR, "ambiguous-group-name", message))
+        registry.add(group)
+    for group in registry:
+        for key in ("affiliation", "merged_into"):
+            target = getattr(group, key)
+            if target is not None and target not in registry:
+                message = f"{key} {target!r} is not a group id in the registry"
+                findings.append(_finding(group, key, ERROR, "unknown-group", message))
+    findings += _group_cycles(registry)
+    return registry, findings
+
+
+def _group_cycles(registry: GroupRegistry) -> list[Finding]:
+    findings = []
+    for group in registry:
+        seen = {group.id}
+        parent = group.merged_into or group.affiliation
+        while parent is not None and parent in registry:
+            if parent == group.id:
+                message = (
+                    f"group {group.id!r} is its own ancestor through affiliation or merged_into"
+                )
+                findings.append(_finding(group, "id", ERROR, "group-cycle", message))
+                break
+            if parent in seen:
+                break
+            seen.add(parent)
+            ancestor = registry.groups[parent]
+            parent = ancestor.merged_into or ancestor.affiliation
+    return findings
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def check_incidents(
+    incidents: list[Incident], registry: GroupRegistry, now: dt.date
+) -> list[Finding]:
+    findings: list[Finding] = []
+    by_id: dict[str, Incident] = {}
+    for incident in incidents:
+        if incident.id in by_id:
+            first = by_id[incident.id]
+            message = f"duplicate id {incident.id!r} (first at {_where(first)})"
+            findings.append(_finding(incident, "id", ERROR, "duplicate-id", message))
+        else:
+            by_id[incident.id] = incident
+    group_names = [name for group in registry for name in group.names()]
+    same_day: dict[tuple[str, str, str], Incident] = {}
+    for incident in incidents:
+        for index, perpetrator in enumerate(incident.perpetrators):
+            if registry.resolve(perpetrator.group) is None:
+                message = (
+                    f"unknown group {perpetrator.group!r}{suggest(perpetrator.group, group_names)}"
+                )
+                path = f"perpetrators.{index}.group"
+                findings.append(_finding(incident, path, ERROR, "unknown-group", message))
+        for index, related in enumerate(incident.related):
+            if related not in by_id or related == incident.id:
+                what = "the incident itself" if related == incident.id else "not an id in the store"
+                message = f"related id {related!r} is {what}{suggest(related, by_id)}"
+                findings.append(
+                    _finding(incident, f"related.{index}", ERROR, "unknown-related", message)
+                )
+        if incident.start > now:
+            message = f"date {incident.date} is in the future (today is {now.isoformat()})"
+            findings.append(_finding(incident, "date", WARNING, "future-date", message))
+        place = incident.location.place
+        if incident.date.precision == "day" and place and not incident.is_milestone:
+            key = (str(incident.date), incident.location.country_code or "", place.casefold())
+            if key in same_day:
+                first = same_day[key]
+                message = f"same day and place as {first.id!r} ({_where(first)}): a duplicate?"
+                findings.append(_finding(incident, "date", WARNING, "possible-duplicate", message))
+            else:
+                same_day[key] = incident
+    return findings

@@ -1,0 +1,264 @@
+"""Loader nodes -> model objects plus findings, one file at a time, one record at a time.
+
+Rules that need the whole store (duplicate ids, unknown groups, related ids) are in
+`store.py`; everything that one record can tell about itself is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sahel_timeline import schema
+from sahel_timeline.findings import Finding
+from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
+from sahel_timeline.model import Group, Incident, Location, Origin, Perpetrator, Source
+from sahel_timeline.schema import INVALID, Checker
+from sahel_timeline.vocab import SCHEMA_VERSION
+
+
+@dataclass
+class FileContent:
+    """What one store file holds once validated: the unit a cache can keep."""
+
+    file: str
+    groups: list[Group] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def validate_document(root: Node | None, file: str) -> FileContent:
+    checker = Checker(file)
+    content = FileContent(file, findings=checker.findings)
+    if root is None:
+        checker.error((1, 1), "missing-key", "the file is empty: it needs schema_version: 1")
+        return content
+    if not isinstance(root, Mapping):
+        checker.error(
+            root, "wrong-type", "a store file is a mapping with schema_version, groups, incidents"
+        )
+        return content
+    for key, node in root.items.items():
+        if key == "schema_version":
+            version = schema.Integer().convert(node, checker)
+            if version is not INVALID and version != SCHEMA_VERSION:
+                checker.error(
+                    node, "schema-version",
+                    f"schema_version {version} is not supported (this version reads "
+                    f"{SCHEMA_VERSION})",
+                )  # fmt: skip
+        elif key in ("groups", "incidents"):
+            if isinstance(node, Scalar) and node.is_null:
+                continue
+            if not isinstance(node, Sequence):
+                checker.error(node, "wrong-type", f"{key} must be a list")
+                continue
+            for item in node.items:
+                if key == "groups":
+                    group = validate_group(item, checker)
+                    if group is not None:
+                        content.groups.append(group)
+                else:
+                    incident = validate_incident(item, checker)
+                    if incident is not None:
+                        content.incidents.append(incident)
+        elif not key.startswith(schema.EXTENSION_KEY_PREFIX):
+            checker.error(
+                root.keys[key], "unknown-key",
+                f"unknown top-level key {key!r}; known keys: schema_version, groups, incidents",
+            )  # fmt: skip
+    if "schema_version" not in root.items:
+        checker.error(
+            root, "missing-key", "the file has no schema_version (write schema_version: 1)"
+        )
+    return content
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return (node.line, node.column)
+
+
+def validate_group(node: Node, checker: Checker) -> Group | None:
+    values = schema.GROUP.convert(node, checker)
+    if values is INVALID or "id" not in values or "name" not in values:
+        return None
+    assert isinstance(node, Mapping)
+    marks = {key: _mark(child) for key, child in node.items.items()}
+    return Group(
+        id=values["id"],
+        name=values["name"],
+        short=values.get("short"),
+        aliases=tuple(values.get("aliases") or ()),
+        affiliation=values.get("affiliation"),
+        formed=values.get("formed"),
+        merged_into=values.get("merged_into"),
+        notes=values.get("notes"),
+        extensions=values.get("extensions", {}),
+        origin=Origin(checker.file, node.line, node.column),
+        marks=marks,
+    )
+
+
+def validate_incident(node: Node, checker: Checker) -> Incident | None:
+    values = schema.INCIDENT.convert(node, checker)
+    if values is INVALID:
+        return None
+    assert isinstance(node, Mapping)
+    kind = values.get("kind", "incident")
+    location = _location(values.get("location") or {}, node, checker)
+    perpetrator_nodes = _perpetrators(node, checker)
+    perpetrators = tuple(perpetrator for perpetrator, _ in perpetrator_nodes)
+    sources = tuple(Source(**source) for source in values.get("sources") or () if "title" in source)
+    _check_incident_rules(node, values, kind, location, checker)
+    if not {"id", "title", "date"} <= values.keys():
+        return None
+    marks = _incident_marks(node)
+    for index, (_, item) in enumerate(perpetrator_nodes):
+        marks[f"perpetrators.{index}.group"] = _mark(item.items["group"])
+    incident = Incident(
+        id=values["id"],
+        title=values["title"],
+        date=values["date"],
+        kind=kind,
+        end_date=values.get("end_date"),
+        time=values.get("time"),
+        location=location,
+        tactics=tuple(values.get("tactics") or ()),
+        targets=tuple(values.get("targets") or ()),
+        perpetrators=perpetrators,
+        killed=values.get("killed"),
+        attackers_killed=values.get("attackers_killed"),
+        wounded=values.get("wounded"),
+        summary=values.get("summary"),
+        notes=values.get("notes"),
+        tags=tuple(values.get("tags") or ()),
+        sources=sources,
+        related=tuple(values.get("related") or ()),
+        extensions=values.get("extensions", {}),
+        origin=Origin(checker.file, node.line, node.column),
+        marks=marks,
+    )
+    _check_claims(node, incident, perpetrator_nodes, checker)
+    return incident
+
+
+def _location(values: dict, incident_node: Mapping, checker: Checker) -> Location:
+    country = values.get("country")
+    node = incident_node.items.get("location")
+    lat, lon = values.get("lat"), values.get("lon")
+    if isinstance(node, Mapping):
+        has_lat, has_lon = "lat" in node.items, "lon" in node.items
+        if has_lat != has_lon:
+            present = node.items["lat" if has_lat else "lon"]
+            checker.error(
+                present, "coordinates-pair", "lat and lon come together: give both or neither"
+            )
+            lat = lon = None
+        elif (
+            lat is not None
+            and lon is not None
+            and country is not None
+            and not country.contains(lat, lon)
+        ):
+            hint = " (are lat and lon swapped?)" if country.contains(lon, lat) else ""
+            checker.error(
+                node.items["lat"], "coordinates-outside-country",
+                f"{lat:g}, {lon:g} is outside {country.name}{hint}",
+            )  # fmt: skip
+    return Location(
+        country=country.name if country else None,
+        country_code=country.alpha3 if country else None,
+        admin1=values.get("admin1"),
+        place=values.get("place"),
+        site=values.get("site"),
+        lat=lat,
+        lon=lon,
+        precision=values.get("precision"),
+    )
+
+
+def _perpetrators(incident_node: Mapping, checker: Checker) -> list[tuple[Perpetrator, Mapping]]:
+    # Converted again item by item (silently: the record pass already reported) so that
+    # each perpetrator keeps its position for the claim rules.
+    node = incident_node.items.get("perpetrators")
+    if not isinstance(node, Sequence):
+        return []
+    quiet = Checker(checker.file)
+    found = []
+    for item in node.items:
+        values = schema.PERPETRATOR.convert(item, quiet)
+        if values is not INVALID and "group" in values and "status" in values:
+            assert isinstance(item, Mapping)
+            perpetrator = Perpetrator(values["group"], values["status"], values.get("claimed_on"))
+            found.append((perpetrator, item))
+    return found
+
+
+def _check_incident_rules(
+    node: Mapping, values: dict, kind: str, location: Location, checker: Checker
+) -> None:
+    date, end_date = values.get("date"), values.get("end_date")
+    if date is not None and end_date is not None and end_date.start < date.start:
+        checker.error(
+            node.items["end_date"], "date-order",
+            f"end_date {end_date} is before date {date}",
+        )  # fmt: skip
+    if kind != "incident":
+        return
+    if location.country is None and "country" not in _child_keys(node, "location"):
+        checker.error(node, "missing-key", "an incident needs location.country")
+    sources = node.items.get("sources")
+    if (
+        sources is None
+        or (isinstance(sources, Sequence) and not sources.items)
+        or (isinstance(sources, Scalar) and sources.is_null)
+    ):
+        checker.error(sources or node, "missing-source", "an incident cites at least one source")
+    if not values.get("summary"):
+        checker.warning(node, "missing-summary", "the incident has no summary")
+
+
+def _check_claims(
+    node: Mapping,
+    incident: Incident,
+    perpetrator_nodes: list[tuple[Perpetrator, Mapping]],
+    checker: Checker,
+) -> None:
+    perpetrators_node = node.items.get("perpetrators")
+    if not isinstance(perpetrators_node, Sequence):
+        return
+    items = [item for item in perpetrators_node.items if isinstance(item, Mapping)]
+    for item in items:
+        status = item.items.get("status")
+        claimed_on = item.items.get("claimed_on")
+        status_text = status.value if isinstance(status, Scalar) else None
+        has_claim_date = isinstance(claimed_on, Scalar) and not claimed_on.is_null
+        if has_claim_date and status_text != "claimed":
+            assert claimed_on is not None
+            checker.error(
+                claimed_on, "claim-date-without-claim",
+                f"claimed_on is only for status claimed (status is {status_text})",
+            )  # fmt: skip
+        elif status_text == "claimed" and not has_claim_date:
+            checker.warning(item, "claim-date-missing", "claimed, but claimed_on is not given")
+    for perpetrator, item in perpetrator_nodes:
+        claimed = perpetrator.claimed_on
+        if claimed is not None and claimed.end < incident.start:
+            checker.error(
+                item.items["claimed_on"], "claim-before-incident",
+                f"claimed_on {claimed} is before the incident's date {incident.date}",
+            )  # fmt: skip
+
+
+def _child_keys(node: Mapping, key: str) -> set[str]:
+    child = node.items.get(key)
+    return set(child.items) if isinstance(child, Mapping) else set()
+
+
+def _incident_marks(node: Mapping) -> dict[str, tuple[int, int]]:
+    marks = {key: _mark(child) for key, child in node.items.items()}
+    for list_key in ("related", "perpetrators"):
+        child = node.items.get(list_key)
+        if isinstance(child, Sequence):
+            for index, item in enumerate(child.items):
+                marks[f"{list_key}.{index}"] = _mark(item)
+    return marks
