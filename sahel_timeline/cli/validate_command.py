@@ -25,9 +25,10 @@ from sahel_timeline.store import Store, load_store
 def summary_line(store: Store) -> str:
     errors, warnings = count_by_severity(store.findings)
     files = len(store.files)
+    milestones = sum(1 for incident in store.incidents if incident.is_milestone)
     checked = (
-        f"{files} file{'s' if files != 1 else ''}, {len(store.incidents)} incidents, "
-        f"{len(store.registry)} groups"
+        f"{files} file{'s' if files != 1 else ''}, {len(store.incidents) - milestones} incidents, "
+        f"{milestones} milestones, {len(store.registry)} groups"
     )
     if not store.findings:
         return f"{checked}: valid"
