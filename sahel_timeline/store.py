@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
-from sahel_timeline.loader import read_yaml_file
+from sahel_timeline.loader import Node, parse_yaml_bytes, read_yaml_file
 from sahel_timeline.model import Group, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.validate import FileContent, validate_document
@@ -76,7 +76,15 @@ def store_files(path: Path) -> list[Path]:
 def load_file(path: Path) -> FileContent:
     """Read and validate one store file; every problem becomes a finding."""
     name = str(path)
-    root, findings = read_yaml_file(path, name)
+    return _validated_file(*read_yaml_file(path, name), name)
+
+
+def load_file_bytes(data: bytes, name: str) -> FileContent:
+    """Validate one store file given as bytes (stdin, a git revision) under a display name."""
+    return _validated_file(*parse_yaml_bytes(data, name), name)
+
+
+def _validated_file(root: Node | None, findings: list[Finding], name: str) -> FileContent:
     content = (
         validate_document(root, name) if not findings or root is not None else FileContent(name)
     )
