@@ -1,0 +1,125 @@
+"""The curated store validates and stays true to the research notes it was built from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sahel_timeline.model import Figure, FuzzyDate
+from sahel_timeline.store import Store, load_store, shipped_store_path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CURATED = REPOSITORY / "incidents.yaml"
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def curated() -> Store:
+    return load_store([CURATED], TODAY)
+
+
+def test_curated_store_has_no_findings_at_all(curated: Store) -> None:
+    assert [str(f) for f in curated.findings] == []
+
+
+def test_curated_store_holds_the_six_core_incidents_and_the_five_further_ones(
+    curated: Store,
+) -> None:
+    ids = {i.id for i in curated.incidents if not i.is_milestone}
+    dates = sorted(str(i.date) for i in curated.incidents if not i.is_milestone)
+    assert len(ids) == 11
+    assert dates == [
+        "2017-08-13", "2017-08-14", "2017-08-14", "2017-10-04", "2018-01-27", "2018-03-02",
+        "2018-04-14", "2018-06-29", "2018-07-01", "2018-07-23", "2018-07-23",
+    ]  # fmt: skip
+
+
+def test_curated_store_has_the_context_milestones(curated: Store) -> None:
+    milestone_dates = {str(i.date) for i in curated.incidents if i.is_milestone}
+    for date in (
+        "2012-03-21",
+        "2013-01-11",
+        "2014-08-01",
+        "2017-03-02",
+        "2017-07-02",
+        "2018-07-29",
+    ):
+        assert date in milestone_dates
+
+
+def _incident(store: Store, date: str, place: str):  # type: ignore[no-untyped-def]
+    matches = [
+        i for i in store.incidents
+        if str(i.date) == date and (i.location.place or "").startswith(place)
+    ]  # fmt: skip
+    assert len(matches) == 1, (date, place, [m.id for m in matches])
+    return matches[0]
+
+
+def test_ouagadougou_2017_keeps_the_disputed_toll_as_a_range_and_is_unclaimed(
+    curated: Store,
+) -> None:
+    attack = _incident(curated, "2017-08-13", "Ouagadougou")
+    assert (attack.killed.low, attack.killed.high) == (18, 19)
+    assert (attack.attackers_killed.low, attack.attackers_killed.high) == (2, 3)
+    assert [(p.group, p.status) for p in attack.perpetrators] == [("jnim", "suspected")]
+    assert attack.end_date == FuzzyDate(2017, 8, 14)
+    assert "19" in attack.notes
+
+
+def test_claims_carry_the_claim_dates_of_the_research_notes(curated: Store) -> None:
+    claims = {
+        ("2017-10-04", "Tongo Tongo"): ("isgs", "2018-01-12"),
+        ("2018-03-02", "Ouagadougou"): ("jnim", "2018-03-03"),
+        ("2018-04-14", "Timbuktu"): ("jnim", "2018-04-20"),
+        ("2018-01-27", "Soumpi"): ("jnim", "2018-01-29"),
+    }
+    for (date, place), (group, claimed_on) in claims.items():
+        incident = _incident(curated, date, place)
+        assert [(p.group, p.status, str(p.claimed_on)) for p in incident.perpetrators] == [
+            (group, "claimed", claimed_on)
+        ]
+
+
+def test_attributed_but_unclaimed_attacks_are_not_marked_claimed(curated: Store) -> None:
+    for date, place in (("2017-08-14", "Timbuktu"), ("2017-08-14", "Douentza")):
+        incident = _incident(curated, date, place)
+        assert [p.status for p in incident.perpetrators] == ["attributed"]
+
+
+def test_sevare_airport_shelling_is_dated_23_july_and_has_no_named_perpetrator(
+    curated: Store,
+) -> None:
+    shelling = _incident(curated, "2018-07-23", "Sévaré")
+    assert shelling.perpetrators == ()
+    assert shelling.killed == Figure(0, 0)
+    assert "indirect-fire" in shelling.tactics
+
+
+def test_unreported_figures_stay_unknown_not_zero(curated: Store) -> None:
+    gao = _incident(curated, "2018-07-01", "Gao")
+    assert gao.attackers_killed is None
+    assert gao.killed == Figure(4, 4)
+    convoy = _incident(curated, "2018-07-23", "Guiré")
+    assert convoy.wounded is None
+    assert [(p.group, p.status) for p in convoy.perpetrators] == [("katiba-macina", "suspected")]
+
+
+def test_every_incident_cites_a_source_with_an_address_or_a_seed_title(curated: Store) -> None:
+    for incident in curated.incidents:
+        assert incident.sources, incident.id
+        assert any(source.url for source in incident.sources), incident.id
+
+
+def test_group_tree_puts_jnim_components_under_al_qaeda(curated: Store) -> None:
+    family = curated.registry.family("al-qaeda")
+    assert {"aqim", "jnim", "katiba-macina", "ansar-dine", "al-mourabitoun"} <= family
+    assert "isgs" not in family
+    assert curated.registry.resolve("GSIM").id == "jnim"
+
+
+def test_shipped_store_path_points_at_the_one_curated_file() -> None:
+    shipped = shipped_store_path()
+    assert shipped.read_bytes() == CURATED.read_bytes()
