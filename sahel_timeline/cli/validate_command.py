@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.text import Text
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.cli.environment import (
     StoreOption,
     domain_errors,
-    print_findings,
+    environ,
     selected_store_path,
-    stdout_console,
     today,
 )
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.findings import count_by_severity
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.report_formats import format_findings, resolve_format
+from sahel_timeline.store import Store, assemble_store, load_file, load_file_bytes, store_files
+from sahel_timeline.validate import FileContent
+
+STDIN_PATH = "-"
+STDIN_NAME = "<stdin>"
+
+
+class FindingsFormat(str, Enum):
+    text = "text"
+    github = "github"
+    json = "json"
+    auto = "auto"
 
 
 def summary_line(store: Store) -> str:
@@ -38,34 +50,63 @@ def summary_line(store: Store) -> str:
     )
 
 
+def _load_targets(targets: list[str]) -> Store:
+    """Every file of the given stores as one store; `-` is a store file read from stdin."""
+    contents: list[FileContent] = []
+    for target in targets:
+        if target == STDIN_PATH:
+            contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
+        else:
+            contents.extend(load_file(file) for file in store_files(Path(target)))
+    return assemble_store(contents, today())
+
+
 @app.command(
     epilog=(
         "Examples:\n\n"
         "  sahel-timeline validate incidents.yaml\n\n"
-        "  sahel-timeline validate stores/ --strict"
+        "  sahel-timeline validate stores/ --strict --format github\n\n"
+        "  cat incidents.yaml | sahel-timeline validate - --format json"
     ),
 )
 def validate(
     paths: Annotated[
-        Optional[list[Path]],  # noqa: UP045
+        Optional[list[str]],  # noqa: UP045
         typer.Argument(
-            help="Store files or folders (default: the selected store).", show_default=False
+            metavar="PATH",
+            help="Store files or folders; - reads one store file from stdin "
+            "(default: the selected store).",
+            show_default=False,
         ),
     ] = None,
+    output_format: Annotated[
+        FindingsFormat,
+        typer.Option(
+            "--format",
+            help="text for people, github for GitHub Actions annotations, json for scripts; "
+            "auto is github when GITHUB_ACTIONS is set, else text.",
+        ),
+    ] = FindingsFormat.text,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Check stores against every rule of the data model and print all findings.
 
-    Each finding reads FILE:LINE:COLUMN: SEVERITY RULE: MESSAGE. Exit code 0 when
-    valid, 1 when there are errors (or warnings with --strict), 2 on usage errors.
+    One finding a line: FILE:LINE:COLUMN: SEVERITY RULE: MESSAGE (text),
+
+    a workflow command (github), or one object of a JSON list (json).
+
+    Exit code 0 when valid, 1 on errors (or warnings with --strict), 2 on usage errors.
     """
     with domain_errors():
-        targets = list(paths) if paths else [selected_store_path(store)]
-        result = load_store(targets, today())
-    console = stdout_console()
-    print_findings(result.findings, console)
-    console.print(Text(summary_line(result)), soft_wrap=True)
+        targets = list(paths) if paths else [str(selected_store_path(store))]
+        result = _load_targets(targets)
+    chosen = resolve_format(output_format.value, environ())
+    # Plain writes, never a Rich console: machine formats must stay free of colour codes
+    # even when FORCE_COLOR or GITHUB_ACTIONS would make Rich emit them.
+    sys.stdout.write(format_findings(result.findings, chosen))
+    summary = summary_line(result) + "\n"
+    (sys.stdout if chosen == "text" else sys.stderr).write(summary)
     errors, warnings = count_by_severity(result.findings)
     if errors or (strict and warnings):
         raise typer.Exit(int(ExitCode.FINDINGS))
