@@ -102,6 +102,9 @@ class Text(Spec):
         text = self._scalar_text(node, checker, "text")
         if isinstance(text, Invalid):
             return INVALID
+        if not text:
+            checker.error(node, "empty-text", "empty text: write a value or leave the key out")
+            return INVALID
         too_long = self.max_length is not None and len(text) > self.max_length
         if too_long or (self.pattern and not re.match(self.pattern, text)):
             checker.error(node, self.pattern_rule, f"{text!r} is not valid: {self.pattern_hint}")
@@ -167,9 +170,13 @@ class Date(Spec):
             return INVALID
 
     def json_schema(self) -> dict[str, Any]:
+        # An unquoted year (`date: 2018`) is a number to YAML 1.2 tools such as the YAML
+        # language server, and a valid date to the validator, which reads every scalar as text.
         return {
-            "type": "string",
-            "pattern": FUZZY_DATE_JSON_PATTERN,
+            "anyOf": [
+                {"type": "string", "pattern": FUZZY_DATE_JSON_PATTERN},
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+            ],
             "description": self.description,
         }
 
@@ -492,7 +499,7 @@ INCIDENT = Record(
             "required": ["location", "sources"],
             "properties": {
                 "location": {"required": ["country"]},
-                "sources": {"minItems": 1},
+                "sources": {"type": "array", "minItems": 1},
             },
         },
     },

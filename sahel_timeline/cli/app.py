@@ -34,7 +34,7 @@ def root(
 
 def _register_commands() -> None:
     # Imported for their side effect: each module adds its command to `app`.
-    from sahel_timeline.cli import timeline_command, validate_command  # noqa: F401
+    from sahel_timeline.cli import schema_command, timeline_command, validate_command  # noqa: F401
 
 
 _register_commands()
