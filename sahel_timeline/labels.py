@@ -1,0 +1,50 @@
+"""Plain-string labels shared by the terminal views and the exporters (no Rich, no markup).
+
+One place for how a figure, an attribution, a date or a place reads to a person:
+`18-19`, `unknown`, `JNIM (claimed)`, `13-14 Aug 2017`, `Ouagadougou, Burkina Faso`.
+"""
+
+from __future__ import annotations
+
+from sahel_timeline.dates import format_span
+from sahel_timeline.model import Figure, Incident, Location, Perpetrator
+from sahel_timeline.registry import GroupRegistry
+
+UNKNOWN = "unknown"
+
+
+def figure_label(figure: Figure | None) -> str:
+    """`18`, `18-19`, or `unknown` for a figure nobody reported (never `0`)."""
+    return UNKNOWN if figure is None else str(figure)
+
+
+def date_label(incident: Incident) -> str:
+    """The date or span of an entry, keeping its precision: `Jun 2018`, `13-14 Aug 2017`."""
+    return format_span(incident.date, incident.end_date)
+
+
+def group_label(reference: str, registry: GroupRegistry) -> str:
+    """A perpetrator reference by its group's display name, or as written when unknown."""
+    group = registry.resolve(reference)
+    return group.display_name if group is not None else reference
+
+
+def perpetrator_label(perpetrator: Perpetrator, registry: GroupRegistry) -> str:
+    """`JNIM (claimed)`."""
+    return f"{group_label(perpetrator.group, registry)} ({perpetrator.status})"
+
+
+def perpetrators_label(incident: Incident, registry: GroupRegistry, separator: str = "; ") -> str:
+    """Every perpetrator with its status, or `unknown` for an incident with none.
+
+    A milestone without perpetrators gets "" (it has no attribution to be unknown).
+    """
+    if not incident.perpetrators:
+        return "" if incident.is_milestone else UNKNOWN
+    return separator.join(perpetrator_label(p, registry) for p in incident.perpetrators)
+
+
+def place_label(location: Location) -> str:
+    """`Ouagadougou, Burkina Faso`: the place (or site, or region) and the country."""
+    where = location.place or location.site or location.admin1
+    return ", ".join(part for part in (where, location.country) if part)
