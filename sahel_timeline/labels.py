@@ -6,6 +6,9 @@ One place for how a figure, an attribution, a date or a place reads to a person:
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from sahel_timeline.dates import format_span
 from sahel_timeline.model import Figure, Incident, Location, Perpetrator
 from sahel_timeline.registry import GroupRegistry
@@ -48,3 +51,89 @@ def place_label(location: Location) -> str:
     """`Ouagadougou, Burkina Faso`: the place (or site, or region) and the country."""
     where = location.place or location.site or location.admin1
     return ", ".join(part for part in (where, location.country) if part)
+
+
+# --- terminal views (also usable by exporters) ----------------------------------------------
+
+NO_PERPETRATOR_LABEL = "perpetrator: unknown"
+
+# How sure an attribution is, as a filling circle: the group said so (claimed), others
+# pinned it on the group (attributed), it is suspected, or nobody is named (unknown).
+STATUS_MARKS: dict[str, str] = {
+    "claimed": "●",
+    "attributed": "◐",
+    "suspected": "○",
+    UNKNOWN: "?",
+}
+MILESTONE_MARK = "◆"
+INCIDENT_MARK = "•"
+
+# Bidirectional embeddings, overrides and isolates reorder the text that follows them (the
+# "Trojan source" trick): they are shown, never obeyed. The marks LRM and RLM are kept.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def visible_text(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal: control characters become visible escapes.
+
+    C0 and C1 control characters (ESC, BEL, CR...), DEL and bidirectional overrides are
+    written as `\\x1b`, `\\u202e`... so that store text can never colour, move or reorder
+    the terminal. Tabs become spaces. With `keep_newlines` (notes, summaries) line breaks
+    stay; otherwise every run of white space becomes one space, so a title stays one line.
+    """
+    if not keep_newlines:
+        text = _WHITE_SPACE.sub(" ", text).strip()
+    out: list[str] = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char == "\t":
+            out.append(" ")
+        elif char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def figure_phrase(figure: Figure | None, noun: str) -> str:
+    """`18-19 killed`, `8 wounded`, `0 killed`; an unknown figure reads `killed: unknown`."""
+    if figure is None:
+        return f"{noun}: {UNKNOWN}"
+    return f"{figure} {noun}"
+
+
+def figure_detail(figure: Figure | None) -> str:
+    """`18-19 (best 18)` when a best estimate is recorded, else as `figure_label`."""
+    if figure is not None and figure.best is not None and not figure.is_exact:
+        return f"{figure} (best {figure.best})"
+    return figure_label(figure)
+
+
+def status_mark(status: str) -> str:
+    """The one-character mark of an attribution status; `unknown` is no perpetrator named."""
+    return STATUS_MARKS.get(status, STATUS_MARKS[UNKNOWN])
+
+
+def attribution_label(perpetrator: Perpetrator, registry: GroupRegistry) -> str:
+    """`JNIM (claimed 3 Mar 2018)`, `JNIM (claimed)`, `ISGS (attributed)`: with the claim date."""
+    status = perpetrator.status
+    if perpetrator.claimed_on is not None:
+        status = f"{status} {perpetrator.claimed_on.display()}"
+    return f"{group_label(perpetrator.group, registry)} ({status})"
+
+
+def full_place_label(location: Location) -> str:
+    """Site, place, region and country, as far as they are known."""
+    parts = (location.site, location.place, location.admin1, location.country)
+    return ", ".join(part for part in parts if part)
+
+
+def coordinates_label(location: Location) -> str:
+    """`12.36861, -1.5275 (settlement)`, or `no coordinates (country)`."""
+    precision = f" ({location.precision})" if location.precision else ""
+    if not location.has_coordinates:
+        return f"no coordinates{precision}"
+    return f"{location.lat}, {location.lon}{precision}"
