@@ -34,7 +34,12 @@ def root(
 
 def _register_commands() -> None:
     # Imported for their side effect: each module adds its command to `app`.
-    from sahel_timeline.cli import schema_command, timeline_command, validate_command  # noqa: F401
+    from sahel_timeline.cli import (  # noqa: F401
+        diff_command,
+        schema_command,
+        timeline_command,
+        validate_command,
+    )
 
 
 _register_commands()
