@@ -1,0 +1,1 @@
+"""Importers: other datasets' files -> entries of the store format."""

@@ -1,0 +1,124 @@
+"""The whole ACLED import: read exports, select and merge rows, map them, merge into a store.
+
+The command line calls `run_acled_import`; everything it reports is in `ImportSummary`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sahel_timeline.errors import SahelError
+from sahel_timeline.importers.acled import (
+    AcledFile,
+    ProgressCallback,
+    RowProblem,
+    RowSelection,
+    event_to_entry,
+    merge_records,
+    read_acled_text,
+    slugify,
+)
+from sahel_timeline.importers.store_writer import ImportPlan, plan_import, write_plan
+
+
+@dataclass
+class ImportSummary:
+    files: list[AcledFile] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> rows
+    merged: int = 0  # rows folded into another row of the same event
+    events: int = 0
+    plan: ImportPlan | None = None
+    written: bool = False
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files)
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        return [problem for f in self.files for problem in f.problems]
+
+    def lines(self) -> list[str]:
+        """The summary in plain sentences, one a line."""
+        plan = self.plan
+        bad = len(self.problems)
+        skipped = sum(self.skipped.values()) + bad
+        lines = [
+            f"{self.rows} rows read from {len(self.files)} file(s) "
+            f"({', '.join(f'{f.name}: {f.layout.name}' for f in self.files)})",
+            f"{self.merged} rows merged into the row of the same event; {self.events} events",
+        ]
+        if plan is not None:
+            verb = "written" if self.written else "to write (dry run)"
+            lines.append(
+                f"{len(plan.imported)} imported, {len(plan.updated)} updated, "
+                f"{len(plan.unchanged)} unchanged, {skipped} skipped; "
+                f"{len(plan.groups_added)} group(s) added"
+                + (f" ({', '.join(plan.groups_added)})" if plan.groups_added else "")
+            )
+            for path in plan.texts:
+                lines.append(f"{'new file' if path == plan.new_file else 'file'} {verb}: {path}")
+            if not plan.texts:
+                lines.append("nothing to change")
+        for reason, count in sorted(self.skipped.items()):
+            lines.append(f"skipped {count} row(s): {reason}")
+        if bad:
+            lines.append(f"skipped {bad} bad row(s), listed above")
+        return lines
+
+
+def new_file_name(csv_paths: Sequence[Path]) -> str:
+    """The file a folder store receives: named after the (first) export."""
+    stem = slugify(csv_paths[0].stem) if csv_paths else ""
+    return f"acled-{stem or 'import'}.yaml"
+
+
+def read_acled_file(path: Path, progress: ProgressCallback | None = None) -> AcledFile:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SahelError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise SahelError(f"{path}:{line}: not UTF-8 text (ACLED exports are UTF-8)") from None
+    return read_acled_text(text, path.name, progress)
+
+
+def run_acled_import(
+    csv_paths: Sequence[Path],
+    target: Path,
+    *,
+    selection: RowSelection,
+    imported_on: dt.date,
+    now: dt.date,
+    dry_run: bool = False,
+    progress_for: Callable[[Path], ProgressCallback | None] | None = None,
+) -> ImportSummary:
+    """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
+    summary = ImportSummary()
+    records = []
+    for path in csv_paths:
+        acled_file = read_acled_file(path, progress_for(path) if progress_for else None)
+        summary.files.append(acled_file)
+        for record in acled_file.records:
+            reason = selection.reason_to_skip(record)
+            if reason is None:
+                records.append(record)
+            else:
+                summary.skipped[reason] += 1
+    events, summary.merged = merge_records(records)
+    summary.events = len(events)
+    entries = [event_to_entry(event, event.record.file) for event in events]
+    summary.plan = plan_import(
+        entries, target, imported_on=imported_on, now=now, new_file_name=new_file_name(csv_paths)
+    )
+    if not dry_run:
+        write_plan(summary.plan)
+        summary.written = True
+    return summary
