@@ -36,8 +36,11 @@ def _register_commands() -> None:
     # Imported for their side effect: each module adds its command to `app`.
     from sahel_timeline.cli import (  # noqa: F401
         diff_command,
+        groups_command,
         import_command,
         schema_command,
+        show_command,
+        stats_command,
         timeline_command,
         validate_command,
     )

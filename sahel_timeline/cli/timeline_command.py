@@ -1,24 +1,83 @@
-"""`sahel-timeline timeline`: the incidents of the store in date order."""
+"""`sahel-timeline timeline`: the entries that match the shared filters, as a vertical timeline."""
 
 from __future__ import annotations
 
-from rich.text import Text
+import enum
+from typing import Annotated
+
+import typer
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.cli.environment import StoreOption, open_store, stdout_console
-from sahel_timeline.dates import format_span
-from sahel_timeline.query import sort_incidents
+from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
+from sahel_timeline.cli.query_options import QueryRequest, query_options
+from sahel_timeline.query import (
+    GROUP_BY,
+    Query,
+    apply_filter,
+    describe_filter,
+    group_incidents,
+    sort_incidents,
+)
+from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
+
+GroupByChoice = enum.Enum("GroupByChoice", {value: value for value in GROUP_BY}, type=str)  # type: ignore[misc]
+
+EXAMPLES = (
+    "Examples:\n\n"
+    "  sahel-timeline timeline --group-by year\n\n"
+    "  sahel-timeline timeline --group JNIM --status claimed --target un-peacekeepers "
+    '--since "March 2018"\n\n'
+    "  sahel-timeline timeline --since 2018-07 --until 2018-08 --country Mali\n\n"
+    "  sahel-timeline timeline --sort killed --reverse --limit 5"
+)
 
 
-@app.command(epilog="Example:\n\n  sahel-timeline timeline --store incidents.yaml")
-def timeline(store: StoreOption = None) -> None:
-    """The incidents and milestones of the store, oldest first."""
-    loaded = open_store(store)
-    console = stdout_console()
-    for incident in sort_incidents(loaded.incidents):
-        place = ", ".join(p for p in (incident.location.place, incident.location.country) if p)
-        line = Text(f"{format_span(incident.date, incident.end_date):<22} ")
-        line.append(incident.title)
-        if place:
-            line.append(f"  ({place})")
-        console.print(line, soft_wrap=True)
+@app.command(epilog=EXAMPLES)
+@query_options
+def timeline(
+    group_by: Annotated[
+        GroupByChoice,
+        typer.Option(
+            "--group-by",
+            metavar="BY",
+            case_sensitive=False,
+            help="Put entries under headings by year, month or country; none for one list.",
+        ),
+    ] = GroupByChoice("none"),  # noqa: B008
+    store: StoreOption = None,
+    *,
+    query_request: QueryRequest,
+) -> None:
+    """The incidents and milestones that match the filters, as a vertical timeline.
+
+    Each entry shows its date with its precision, the place, who is behind it and how
+    sure that is, killed and wounded as ranges, the tactics, and its id for `show`.
+    """
+    loaded = open_store(store, query_request.now)
+    query = query_request.build(loaded.registry, environ())
+    matched = sort_incidents(
+        apply_filter(loaded.incidents, query.filter, loaded.registry), query.sort, query.reverse
+    )
+    shown = matched[: query.limit] if query.limit is not None else matched
+    footer = TimelineFooter(
+        shown=shown,
+        total_in_store=len(loaded.incidents),
+        filters=describe_filter(query.filter, loaded.registry),
+        order=_order_description(query),
+        matched=len(matched),
+    )
+    sections = group_incidents(shown, str(group_by.value))
+    render_timeline(sections, loaded.registry, footer, stdout_console())
+
+
+def _order_description(query: Query) -> str | None:
+    if query.sort == "date" and not query.reverse:
+        return None
+    order = f"by {query.sort}"
+    if query.reverse:
+        order += ", reversed"
+    if query.sort == "killed":
+        order += " (unknown tolls last)"
+    elif query.sort == "country":
+        order += " (entries without a country last)"
+    return order

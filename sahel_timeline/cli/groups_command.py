@@ -1,0 +1,22 @@
+"""`sahel-timeline groups`: the actor registry as a tree, with aliases and incident counts."""
+
+from __future__ import annotations
+
+from sahel_timeline.cli.app import app
+from sahel_timeline.cli.environment import StoreOption, open_store, stdout_console
+from sahel_timeline.render.group_tree import render_group_tree
+from sahel_timeline.stats import incidents_per_group
+
+
+@app.command(
+    epilog=("Examples:\n\n  sahel-timeline groups\n\n  sahel-timeline groups --store stores/"),
+)
+def groups(store: StoreOption = None) -> None:
+    """The groups of the store as a tree of affiliations and merges, each with its aliases
+    and the number of incidents that name it (and its family, when it has one).
+
+    Any name shown works with --group in timeline, stats and export.
+    """
+    loaded = open_store(store)
+    counts = incidents_per_group(loaded.incidents, loaded.registry)
+    render_group_tree(loaded.registry, counts, stdout_console())

@@ -1,0 +1,51 @@
+"""`sahel-timeline stats`: counts and casualty sums per bucket, with a bar chart."""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import typer
+
+from sahel_timeline.cli.app import app
+from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
+from sahel_timeline.cli.query_options import QueryRequest, query_options
+from sahel_timeline.query import describe_filter, run_query
+from sahel_timeline.render.stats_view import render_stats
+from sahel_timeline.stats import STATS_BY, compute_stats
+
+StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
+
+
+@app.command(
+    epilog=(
+        "Examples:\n\n"
+        "  sahel-timeline stats --by year\n\n"
+        "  sahel-timeline stats --by group --country Mali --since 2018\n\n"
+        "  sahel-timeline stats --by tactic --status claimed"
+    ),
+)
+@query_options
+def stats(
+    by: Annotated[
+        StatsByChoice,
+        typer.Option(
+            "--by",
+            metavar="BY",
+            case_sensitive=False,
+            help="Bucket incidents by year, month, country, group or tactic.",
+        ),
+    ] = StatsByChoice("year"),  # noqa: B008
+    store: StoreOption = None,
+    *,
+    query_request: QueryRequest,
+) -> None:
+    """Incidents, killed and wounded (low-high sums) and unknown figures per bucket,
+    with a bar chart of the killed range. The filters of timeline apply; milestones are
+    context and are not counted.
+    """
+    loaded = open_store(store, query_request.now)
+    query = query_request.build(loaded.registry, environ())
+    chosen = run_query(loaded.incidents, query, loaded.registry)
+    result = compute_stats(chosen, str(by.value), loaded.registry)
+    render_stats(result, describe_filter(query.filter, loaded.registry), stdout_console())
