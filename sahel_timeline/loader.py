@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -32,6 +33,8 @@ MAX_MARKUP_FINDINGS = 200  # anchors, aliases, tags... past this a file is hosti
 
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE_TAG_PREFIX + t for t in ("str", "int", "float", "null", "map", "seq")}
+_ACCEPTED_TAGS = frozenset(_ALLOWED_TAGS | {"!"})  # "!" is the non-specific tag of quoted text
+_PLAIN_TAGS = frozenset(_ALLOWED_TAGS - {_CORE_TAG_PREFIX + "str"})  # `!!int 3` reads as plain
 # Characters YAML forbids in a stream, plus DEL and the C1 controls: reported with
 # their position before the parser sees them. Tab, LF and CR are allowed.
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
@@ -73,12 +76,11 @@ class _StopReadingError(Exception):
 
 @dataclass
 class _Builder:
+    """The reporting side of the event loop in `parse_yaml_text`."""
+
     file: str
     findings: list[Finding]
     root: Node | None = None
-    stack: list[Mapping | Sequence] = field(default_factory=list)
-    pending_keys: list[Scalar | None] = field(default_factory=list)
-    awaiting_value: list[bool] = field(default_factory=list)
     markup_findings: int = 0
 
     def report(self, line: int, column: int, rule: str, message: str) -> None:
@@ -101,94 +103,76 @@ class _Builder:
         if tag is not None and tag != "!" and tag not in _ALLOWED_TAGS:
             self.report_markup(line, column, "yaml-tag", f"tag {tag} is not allowed")
 
-    def attach(self, node: Node) -> None:
-        if not self.stack:
-            self.root = node
-            return
-        parent = self.stack[-1]
-        if isinstance(parent, Sequence):
-            parent.items.append(node)
-            return
-        if not self.awaiting_value[-1]:
-            self._take_key(node)
-            return
-        key = self.pending_keys[-1]
-        self.awaiting_value[-1] = False
-        self.pending_keys[-1] = None
-        if key is None:  # the key was refused; drop its value
-            return
-        if key.value in parent.items:
-            first = parent.keys[key.value]
-            self.report(
-                key.line, key.column, "duplicate-key",
-                f"duplicate key {key.value!r} (first defined at line {first.line})",
-            )  # fmt: skip
-            return
-        parent.items[key.value] = node
-        parent.keys[key.value] = key
 
-    def _take_key(self, node: Node) -> None:
-        self.awaiting_value[-1] = True
-        self.pending_keys[-1] = None
-        if not isinstance(node, Scalar):
-            self.report(node.line, node.column, "complex-key", "a key must be plain text")
-        elif node.plain and node.value == "<<":
-            self.report_markup(
-                node.line, node.column, "yaml-merge-key", "merge keys (<<) are not allowed"
-            )
-        else:
-            self.pending_keys[-1] = node
-
-    def open(self, container: Mapping | Sequence) -> None:
-        self.attach(container)
-        if len(self.stack) >= MAX_DEPTH:
-            self.report(
-                container.line, container.column, "too-deep",
-                f"nesting deeper than {MAX_DEPTH} levels; stopped reading",
-            )  # fmt: skip
-            raise _StopReadingError
-        self.stack.append(container)
-        self.pending_keys.append(None)
-        self.awaiting_value.append(False)
-
-    def close(self) -> None:
-        self.stack.pop()
-        self.pending_keys.pop()
-        self.awaiting_value.pop()
+class ReadingProgress(Protocol):
+    def reading(self, file: str, characters: int) -> None: ...
+    def advance(self, characters_read: int) -> None: ...
 
 
-def parse_yaml_text(text: str, file: str) -> tuple[Node | None, list[Finding]]:
-    """Build the nodes of a one-document YAML text; problems become findings, never raise."""
+PROGRESS_EVERY_RECORDS = 500
+
+
+def parse_yaml_text(
+    text: str, file: str, progress: ReadingProgress | None = None
+) -> tuple[Node | None, list[Finding]]:
+    """Build the nodes of a one-document YAML text; problems become findings, never raise.
+
+    This loop is the hot path of every cold load (a 100,000-incident store is about ten
+    million events), so the common case, a plain or quoted scalar inside a mapping or a
+    list, is handled inline with local variables; the rare cases (markup to refuse,
+    duplicate or complex keys, too deep) go through the `_Builder`'s methods.
+    """
     findings: list[Finding] = []
     builder = _Builder(file, findings)
     documents = 0
     loader = _EventLoader(text)
+    get_event = loader.get_event
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    )  # fmt: skip
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    # The frame of the innermost open container: the container, whether it is a mapping,
+    # whether its next node is a value, and the key waiting for that value.
+    parent: Mapping | Sequence | None = None
+    in_mapping = False
+    awaiting_value = False
+    pending_key: Scalar | None = None
+    outer: list[tuple[Mapping | Sequence | None, bool, bool, Scalar | None]] = []
+    records = 0
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
             if event is None:
                 break
+            kind = type(event)
+            if kind in ends:
+                parent, in_mapping, awaiting_value, pending_key = outer.pop()
+                if progress is not None and len(outer) == 2:  # the end of a record
+                    records += 1
+                    if records % PROGRESS_EVERY_RECORDS == 0:
+                        progress.advance(event.end_mark.index)
+                continue
             mark = event.start_mark
             line, column = mark.line + 1, mark.column + 1
-            kind = type(event)
-            if kind is yaml.ScalarEvent:
-                builder.check_node_markup(event, line, column)
-                plain = event.implicit[0] or event.tag in _ALLOWED_TAGS - {_CORE_TAG_PREFIX + "str"}
-                builder.attach(Scalar(event.value, plain, line, column))
-            elif kind is yaml.MappingStartEvent:
-                builder.check_node_markup(event, line, column)
-                builder.open(Mapping(line, column))
-            elif kind is yaml.SequenceStartEvent:
-                builder.check_node_markup(event, line, column)
-                builder.open(Sequence(line, column))
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                builder.close()
+            if kind is scalar_event:
+                tag = event.tag
+                if event.anchor is not None or (tag is not None and tag not in _ACCEPTED_TAGS):
+                    builder.check_node_markup(event, line, column)
+                node: Node = Scalar(
+                    event.value, event.implicit[0] or tag in _PLAIN_TAGS, line, column
+                )
+            elif kind is mapping_start or kind is sequence_start:
+                if event.anchor is not None or (
+                    event.tag is not None and event.tag not in _ACCEPTED_TAGS
+                ):
+                    builder.check_node_markup(event, line, column)
+                node = Mapping(line, column) if kind is mapping_start else Sequence(line, column)
             elif kind is yaml.AliasEvent:
                 builder.report_markup(
                     line, column, "yaml-alias",
                     f"alias *{event.anchor} is not allowed: write the value out in full",
                 )  # fmt: skip
-                builder.attach(Scalar("", True, line, column))
+                node = Scalar("", True, line, column)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -197,8 +181,53 @@ def parse_yaml_text(text: str, file: str) -> tuple[Node | None, list[Finding]]:
                         "a store file holds one YAML document; found a second one",
                     )  # fmt: skip
                     break
+                continue
             elif kind is yaml.StreamEndEvent:
                 break
+            else:
+                continue
+            # Attach the node to its parent.
+            if in_mapping:
+                assert isinstance(parent, Mapping)
+                if awaiting_value:
+                    awaiting_value = False
+                    key, pending_key = pending_key, None
+                    if key is not None:  # None: the key was refused; drop its value
+                        name = key.value
+                        if name in parent.items:
+                            first = parent.keys[name]
+                            builder.report(
+                                key.line, key.column, "duplicate-key",
+                                f"duplicate key {name!r} (first defined at line {first.line})",
+                            )  # fmt: skip
+                        else:
+                            parent.items[name] = node
+                            parent.keys[name] = key
+                else:
+                    awaiting_value = True
+                    pending_key = None
+                    if type(node) is not Scalar:
+                        builder.report(line, column, "complex-key", "a key must be plain text")
+                    elif node.plain and node.value == "<<":
+                        builder.report_markup(
+                            line, column, "yaml-merge-key", "merge keys (<<) are not allowed"
+                        )
+                    else:
+                        pending_key = node
+            elif parent is not None:
+                parent.items.append(node)  # type: ignore[union-attr]
+            else:
+                builder.root = node
+            if type(node) is not Scalar:
+                if len(outer) >= MAX_DEPTH:
+                    builder.report(
+                        line, column, "too-deep",
+                        f"nesting deeper than {MAX_DEPTH} levels; stopped reading",
+                    )  # fmt: skip
+                    raise _StopReadingError
+                outer.append((parent, in_mapping, awaiting_value, pending_key))
+                parent, in_mapping = node, type(node) is Mapping  # type: ignore[assignment]
+                awaiting_value, pending_key = False, None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -263,8 +292,12 @@ def read_yaml_file(
     return parse_yaml_bytes(data, name)
 
 
-def parse_yaml_bytes(data: bytes, file: str) -> tuple[Node | None, list[Finding]]:
+def parse_yaml_bytes(
+    data: bytes, file: str, progress: ReadingProgress | None = None
+) -> tuple[Node | None, list[Finding]]:
     text, findings = decode_store_bytes(data, file)
     if text is None:
         return None, findings
-    return parse_yaml_text(text, file)
+    if progress is not None:
+        progress.reading(file, len(text))
+    return parse_yaml_text(text, file, progress)

@@ -7,10 +7,12 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from sahel_timeline.cache import Cache, content_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
-from sahel_timeline.loader import Node, parse_yaml_bytes, read_yaml_file
+from sahel_timeline.loader import MAX_FILE_BYTES, Node, parse_yaml_bytes, read_yaml_file
 from sahel_timeline.model import Group, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.validate import FileContent, validate_document
@@ -18,6 +20,7 @@ from sahel_timeline.validate import FileContent, validate_document
 STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
 DEFAULT_STORE_NAME = "incidents.yaml"
 STORE_SUFFIXES = (".yaml", ".yml")
+PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # a cold read of this much takes about a second
 
 
 @dataclass
@@ -73,10 +76,44 @@ def store_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_file(path: Path) -> FileContent:
-    """Read and validate one store file; every problem becomes a finding."""
+class LoadProgress(Protocol):
+    """Told about the slow part of a load (reading big files the cache does not hold)."""
+
+    def reading(self, file: str, characters: int) -> None: ...
+    def advance(self, characters_read: int) -> None: ...
+    def checking(self, file: str) -> None: ...
+
+
+def load_file(
+    path: Path, cache: Cache | None = None, progress: LoadProgress | None = None
+) -> FileContent:
+    """Read and validate one store file; every problem becomes a finding.
+
+    With a cache, a file whose bytes have not changed since it was last validated is
+    taken from the cache, findings included; otherwise it is read and the cache updated.
+    `progress` hears about files of more than PROGRESS_MIN_BYTES that are read cold.
+    """
     name = str(path)
-    return _validated_file(*read_yaml_file(path, name), name)
+    try:
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_FILE_BYTES and cache is not None else None
+    except OSError:
+        data = None  # read_yaml_file reports it
+    if data is None:
+        return _validated_file(*read_yaml_file(path, name), name)
+    assert cache is not None
+    key = content_key(data)
+    cached = cache.get(name, path, key)
+    if cached is not None:
+        return cached
+    if progress is not None and size >= PROGRESS_MIN_BYTES:
+        root, findings = parse_yaml_bytes(data, name, progress)
+        progress.checking(name)
+    else:
+        root, findings = parse_yaml_bytes(data, name)
+    content = _validated_file(root, findings, name)
+    cache.put(name, path, key, content)
+    return content
 
 
 def load_file_bytes(data: bytes, name: str) -> FileContent:
@@ -92,11 +129,20 @@ def _validated_file(root: Node | None, findings: list[Finding], name: str) -> Fi
     return content
 
 
-def load_store(paths: Sequence[Path], now: dt.date) -> Store:
-    """Load every file of the given stores as one store and apply the cross-record rules."""
+def load_store(
+    paths: Sequence[Path],
+    now: dt.date,
+    cache: Cache | None = None,
+    progress: LoadProgress | None = None,
+) -> Store:
+    """Load every file of the given stores as one store and apply the cross-record rules.
+
+    With a cache, only the files whose bytes changed are read again; the cross-record
+    rules always run on the whole store.
+    """
     contents: list[FileContent] = []
     for path in paths:
-        contents.extend(load_file(file) for file in store_files(path))
+        contents.extend(load_file(file, cache, progress) for file in store_files(path))
     return assemble_store(contents, now)
 
 

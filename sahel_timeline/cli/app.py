@@ -36,6 +36,7 @@ def _register_commands() -> None:
     # Imported for their side effect: each module adds its command to `app`.
     from sahel_timeline.cli import (  # noqa: F401
         diff_command,
+        export_command,
         groups_command,
         import_command,
         schema_command,

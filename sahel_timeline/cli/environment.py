@@ -18,6 +18,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from sahel_timeline.cache import Cache
+from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.dates import DateInputError, resolve_now
 from sahel_timeline.errors import ExitCode, SahelError
 from sahel_timeline.findings import Finding
@@ -80,10 +82,25 @@ def selected_store_path(store_option: str | None) -> Path:
     return locate_store(store_option, environ(), Path.cwd())
 
 
+_cache_bypassed = False  # set by the root option --no-cache
+
+
+def bypass_cache(bypassed: bool) -> None:
+    global _cache_bypassed
+    _cache_bypassed = bypassed
+
+
+def store_cache() -> Cache | None:
+    """The cache of validated store files, unless --no-cache or SAHEL_TIMELINE_NO_CACHE."""
+    return None if _cache_bypassed else Cache.from_environment(environ())
+
+
 def open_store(store_option: str | None, now_option: str | None = None) -> Store:
     """Load the selected store for a query; a store with errors is refused, with the first few."""
-    with domain_errors():
-        store = load_store([selected_store_path(store_option)], today(now_option))
+    with domain_errors(), load_progress() as progress:
+        store = load_store(
+            [selected_store_path(store_option)], today(now_option), store_cache(), progress
+        )
     if store.errors:
         console = stderr_console()
         for finding in store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]:

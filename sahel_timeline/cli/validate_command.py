@@ -15,8 +15,10 @@ from sahel_timeline.cli.environment import (
     domain_errors,
     environ,
     selected_store_path,
+    store_cache,
     today,
 )
+from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.findings import count_by_severity
 from sahel_timeline.report_formats import format_findings, resolve_format
@@ -53,11 +55,14 @@ def summary_line(store: Store) -> str:
 def _load_targets(targets: list[str]) -> Store:
     """Every file of the given stores as one store; `-` is a store file read from stdin."""
     contents: list[FileContent] = []
-    for target in targets:
-        if target == STDIN_PATH:
-            contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
-        else:
-            contents.extend(load_file(file) for file in store_files(Path(target)))
+    cache = store_cache()
+    with load_progress() as progress:
+        for target in targets:
+            if target == STDIN_PATH:
+                contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
+            else:
+                files = store_files(Path(target))
+                contents.extend(load_file(file, cache, progress) for file in files)
     return assemble_store(contents, today())
 
 

@@ -1,0 +1,353 @@
+"""A cache of validated store files, so that a query on a big store does not re-read its YAML.
+
+Each store file has one entry: the file's `FileContent` (groups, incidents and the findings
+of the per-file rules, warnings included) as JSON, together with a hash of the file's bytes,
+the package version and the cache format. An entry is used only when all three match, so
+any edit of a file invalidates exactly that file's entry; the rules that span files
+(duplicate ids, unknown groups, related ids...) run again on every load.
+
+Reading an entry never runs code: it is JSON, not pickle or marshal, and every value is
+checked for its type while the objects are rebuilt; an entry that is truncated, corrupt,
+from another version or otherwise odd is a miss, and the file is read again and the entry
+rewritten. Entries are written to a temporary file and moved into place with `os.replace`,
+so two processes loading the same store at once never see half an entry. A cache folder
+that cannot be written is not an error: the store is loaded without it.
+
+Location: `$XDG_CACHE_HOME/sahel-timeline`, else `~/.cache/sahel-timeline`.
+`SAHEL_TIMELINE_NO_CACHE=1` (or `--no-cache`) bypasses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sahel_timeline import __version__
+from sahel_timeline.findings import Finding
+from sahel_timeline.model import (
+    Figure,
+    FuzzyDate,
+    Group,
+    Incident,
+    Location,
+    Origin,
+    Perpetrator,
+    Source,
+)
+from sahel_timeline.validate import FileContent
+
+CACHE_FORMAT = 1  # bump when the layout below or the meaning of a FileContent changes
+NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
+CACHE_FOLDER_NAME = "sahel-timeline"
+_FALSE_WORDS = ("", "0", "false", "no", "off")
+
+_OPT_STR = (str, type(None))
+_OPT_INT = (int, type(None))
+_OPT_LIST = (list, type(None))
+_NUM = (int, float, type(None))
+_ONLY_STR = {str}
+_ONLY_INT = {int}
+
+
+class CacheMissError(Exception):
+    """An entry that cannot be used: absent, stale, corrupt or of another version."""
+
+
+def cache_disabled(environ: Mapping[str, str]) -> bool:
+    return environ.get(NO_CACHE_ENVIRONMENT_VARIABLE, "").strip().lower() not in _FALSE_WORDS
+
+
+def default_cache_folder(environ: Mapping[str, str]) -> Path:
+    base = environ.get("XDG_CACHE_HOME", "").strip()
+    # The XDG spec: a relative XDG_CACHE_HOME is invalid and must be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / CACHE_FOLDER_NAME
+
+
+def content_key(data: bytes) -> str:
+    """What an entry is valid for: the file's bytes, this version and the cache format."""
+    digest = hashlib.sha256(data)
+    digest.update(f"\0{__version__}\0{CACHE_FORMAT}".encode())
+    return digest.hexdigest()
+
+
+class Cache:
+    """The validated content of store files, one JSON entry per file, in `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.writable = True  # set to False after the first failed write: no use retrying
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> Cache | None:
+        """The user's cache, or None when SAHEL_TIMELINE_NO_CACHE asks to go without."""
+        if cache_disabled(environ):
+            return None
+        return cls(default_cache_folder(environ))
+
+    def entry_path(self, file: str, path: Path) -> Path:
+        # One entry per (name shown in findings, real path): an edit replaces the entry
+        # instead of adding one, and two files with the same bytes keep their own names.
+        try:
+            real = str(path.resolve())
+        except OSError:
+            real = str(path.absolute())
+        name = hashlib.sha256(f"{file}\0{real}".encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / "files" / name[:2] / f"{name}.json"
+
+    def get(self, file: str, path: Path, key: str) -> FileContent | None:
+        """The cached content of `path` when its entry matches `key`, else None."""
+        try:
+            text = self.entry_path(file, path).read_bytes()
+        except OSError:
+            return None
+        try:
+            return decode_entry(text, file, key)
+        except (CacheMissError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+            return None
+
+    def put(self, file: str, path: Path, key: str, content: FileContent) -> None:
+        """Store `content` atomically; failing to write is silent (the cache is optional)."""
+        if not self.writable:
+            return
+        target = self.entry_path(file, path)
+        data = encode_entry(content, key)
+        temporary = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, target)
+            temporary = None
+        except OSError:
+            self.writable = False
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+
+
+# ---------------------------------------------------------------------------------------------
+# The entry layout: records are lists in a fixed field order (smaller and faster to read than
+# objects with named keys); marks are flattened to [path, line, column, path, line, column...].
+
+
+def _date(value: FuzzyDate | None) -> list[int | None] | None:
+    return None if value is None else [value.year, value.month, value.day]
+
+
+def _figure(value: Figure | None) -> list[int | None] | None:
+    return None if value is None else [value.low, value.high, value.best]
+
+
+def _marks(marks: dict[str, tuple[int, int]]) -> list[Any]:
+    return [part for path, (line, column) in marks.items() for part in (path, line, column)]
+
+
+def _location_data(location: Location) -> list[Any]:
+    return [
+        location.country, location.country_code, location.admin1, location.place,
+        location.site, location.lat, location.lon, location.precision,
+    ]  # fmt: skip
+
+
+def _incident_data(incident: Incident, file: str) -> list[Any]:
+    location = incident.location
+    origin = incident.origin
+    assert origin is not None and origin.file == file
+    return [
+        incident.id,
+        incident.title,
+        _date(incident.date),
+        incident.kind,
+        _date(incident.end_date),
+        incident.time,
+        _location_data(location),
+        list(incident.tactics),
+        list(incident.targets),
+        [[p.group, p.status, _date(p.claimed_on)] for p in incident.perpetrators],
+        _figure(incident.killed),
+        _figure(incident.attackers_killed),
+        _figure(incident.wounded),
+        incident.summary,
+        incident.notes,
+        list(incident.tags),
+        [[s.title, s.author, s.publisher, _date(s.published), s.url] for s in incident.sources],
+        list(incident.related),
+        incident.extensions,
+        origin.line,
+        origin.column,
+        _marks(incident.marks),
+    ]
+
+
+def _group_data(group: Group, file: str) -> list[Any]:
+    origin = group.origin
+    assert origin is not None and origin.file == file
+    return [
+        group.id, group.name, group.short, list(group.aliases), group.affiliation,
+        _date(group.formed), group.merged_into, group.notes, group.extensions,
+        origin.line, origin.column, _marks(group.marks),
+    ]  # fmt: skip
+
+
+def encode_entry(content: FileContent, key: str) -> bytes:
+    file = content.file
+    entry = {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "key": key,
+        "file": file,
+        "groups": [_group_data(group, file) for group in content.groups],
+        "incidents": [_incident_data(incident, file) for incident in content.incidents],
+        "findings": [
+            [f.file, f.line, f.column, f.severity, f.rule, f.message] for f in content.findings
+        ],
+        "unloaded_ids": sorted(content.unloaded_ids),
+    }
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
+    if type(values) is not list or len(values) != len(types):
+        raise CacheMissError("a record of the wrong shape")
+    if not all(map(isinstance, values, types)):
+        raise CacheMissError("a value of the wrong type")
+    return values
+
+
+_DATE_TYPES = (int, _OPT_INT, _OPT_INT)
+_FIGURE_TYPES = (int, int, _OPT_INT)
+_LOCATION_TYPES = (_OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _NUM, _NUM, _OPT_STR)
+_PERPETRATOR_TYPES = (str, str, _OPT_LIST)
+_SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR)
+_INCIDENT_TYPES = (
+    str, str, list, str, _OPT_LIST, _OPT_STR, list, list, list, list, _OPT_LIST, _OPT_LIST,
+    _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list,
+)  # fmt: skip
+_GROUP_TYPES = (str, str, _OPT_STR, list, _OPT_STR, _OPT_LIST, _OPT_STR, _OPT_STR, dict, int,
+                int, list)  # fmt: skip
+_FINDING_TYPES = (str, int, int, str, str, str)
+
+
+def _fuzzy(values: list[Any] | None) -> FuzzyDate | None:
+    if values is None:
+        return None
+    year, month, day = _check(values, _DATE_TYPES)
+    if (month is None and day is not None) or year < 1:
+        raise CacheMissError("an impossible date")
+    dt.date(year, month or 1, day or 1)  # ValueError for a month or day that does not exist
+    return FuzzyDate(year, month, day)
+
+
+def _figure_value(values: list[Any] | None) -> Figure | None:
+    if values is None:
+        return None
+    return Figure(*_check(values, _FIGURE_TYPES))
+
+
+def _strings(values: list[Any]) -> tuple[str, ...]:
+    if values and not set(map(type, values)) <= _ONLY_STR:
+        raise CacheMissError("a list of text holds something else")
+    return tuple(values)
+
+
+def _marks_value(flat: list[Any]) -> dict[str, tuple[int, int]]:
+    # The type checks run in C (map, set): this is the inner loop of a warm load.
+    paths, lines, columns = flat[0::3], flat[1::3], flat[2::3]
+    if len(flat) % 3 or not (
+        set(map(type, paths)) <= _ONLY_STR
+        and set(map(type, lines)) <= _ONLY_INT
+        and set(map(type, columns)) <= _ONLY_INT
+    ):
+        raise CacheMissError("marks of the wrong shape or type")
+    return dict(zip(paths, zip(lines, columns, strict=True), strict=True))
+
+
+def _incident(values: list[Any], file: str) -> Incident:
+    (
+        id_, title, date, kind, end_date, time, location, tactics, targets, perpetrators,
+        killed, attackers_killed, wounded, summary, notes, tags, sources, related, extensions,
+        line, column, marks,
+    ) = _check(values, _INCIDENT_TYPES)  # fmt: skip
+    date_value = _fuzzy(date)
+    assert date_value is not None
+    return Incident(
+        id_,
+        title,
+        date_value,
+        kind,
+        _fuzzy(end_date),
+        time,
+        Location(*_check(location, _LOCATION_TYPES)),
+        _strings(tactics),
+        _strings(targets),
+        tuple(
+            Perpetrator(group, status, _fuzzy(claimed_on))
+            for group, status, claimed_on in (_check(p, _PERPETRATOR_TYPES) for p in perpetrators)
+        ),
+        _figure_value(killed),
+        _figure_value(attackers_killed),
+        _figure_value(wounded),
+        summary,
+        notes,
+        _strings(tags),
+        tuple(
+            Source(title_, author, publisher, _fuzzy(published), url)
+            for title_, author, publisher, published, url in (
+                _check(s, _SOURCE_TYPES) for s in sources
+            )
+        ),
+        _strings(related),
+        extensions,
+        Origin(file, line, column),
+        _marks_value(marks),
+    )
+
+
+def _group(values: list[Any], file: str) -> Group:
+    (
+        id_, name, short, aliases, affiliation, formed, merged_into, notes, extensions,
+        line, column, marks,
+    ) = _check(values, _GROUP_TYPES)  # fmt: skip
+    return Group(
+        id_, name, short, _strings(aliases), affiliation, _fuzzy(formed), merged_into, notes,
+        extensions, Origin(file, line, column), _marks_value(marks),
+    )  # fmt: skip
+
+
+def decode_entry(data: bytes, file: str, key: str) -> FileContent:
+    """The FileContent of an entry, or CacheMissError (or ValueError, TypeError) when unusable."""
+    entry = json.loads(data)
+    if (
+        type(entry) is not dict
+        or entry.get("format") != CACHE_FORMAT
+        or entry.get("version") != __version__
+        or entry.get("key") != key
+        or entry.get("file") != file
+    ):
+        raise CacheMissError("an entry for other bytes, another name or another version")
+    groups, incidents, findings = entry["groups"], entry["incidents"], entry["findings"]
+    unloaded_ids = entry["unloaded_ids"]
+    if not (
+        type(groups) is list
+        and type(incidents) is list
+        and type(findings) is list
+        and type(unloaded_ids) is list
+    ):
+        raise CacheMissError("an entry of the wrong shape")
+    return FileContent(
+        file,
+        groups=[_group(values, file) for values in groups],
+        incidents=[_incident(values, file) for values in incidents],
+        findings=[Finding(*_check(values, _FINDING_TYPES)) for values in findings],
+        unloaded_ids=set(_strings(unloaded_ids)),
+    )

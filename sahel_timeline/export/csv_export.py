@@ -1,0 +1,284 @@
+"""CSV, one row per entry, in our columns or in ACLED's (`--columns acled`).
+
+RFC 4180 through the csv module: CRLF line ends, fields quoted when needed, UTF-8 (with a
+byte order mark for Excel when asked). Text cells that a spreadsheet would run as a formula
+get a leading `'` unless `raw` is set; number and date cells are never touched. An unknown
+figure is an empty cell, never 0. The column lists are documented in docs/exports.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+
+from sahel_timeline.export import ExportContext
+from sahel_timeline.export.escaping import neutralise_formula
+from sahel_timeline.labels import group_label
+from sahel_timeline.model import Figure, Incident
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.vocab import TACTICS
+
+BOM = "\ufeff"
+LIST_SEPARATOR = "; "
+
+# A cell is text (neutralised) or a number or an ISO date (kept as it is).
+Cell = tuple[str, bool]  # (value, is_text)
+Row = dict[str, Cell]
+
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "id", "kind", "date", "end_date", "precision", "title", "country", "admin1", "place",
+    "lat", "lon", "perpetrators", "statuses", "tactics", "targets",
+    "killed_low", "killed_high", "attackers_killed_low", "attackers_killed_high",
+    "wounded_low", "wounded_high", "sources", "summary", "notes",
+)  # fmt: skip
+
+# ACLED's current export layout (31 columns, codebook "Table 1"), in its order.
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2",
+    "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1",
+    "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities", "tags", "timestamp",
+)  # fmt: skip
+
+# Our groups by ACLED's actor names, where ACLED's name is well known; others keep ours.
+ACLED_ACTOR_NAMES: dict[str, str] = {
+    "jnim": "JNIM: Group for Support of Islam and Muslims",
+    "isgs": "Islamic State (Greater Sahara)",
+    "aqim": "AQIM: Al Qaeda in the Islamic Maghreb",
+    "ansaroul-islam": "Ansaroul Islam",
+    "ansar-dine": "Ansar Dine",
+    "al-mourabitoun": "Al Mourabitoune Battalion",
+    "katiba-macina": "Katiba Macina",
+}
+# ACLED's actor types (text labels, as in its files from 2024 on).
+REBEL_GROUP = "Rebel group"
+POLITICAL_MILITIA = "Political militia"  # ACLED files unidentified armed groups here
+STATE_FORCES = "State forces"
+CIVILIANS = "Civilians"
+EXTERNAL_FORCES = "External/Other forces"
+
+# Our targets as ACLED actor2 names ({country} filled in) and types; the targets that are not
+# actors (infrastructure, elections, business...) have no actor2.
+ACLED_TARGET_ACTORS: dict[str, tuple[str, str]] = {
+    "civilians": ("Civilians ({country})", CIVILIANS),
+    "aid-workers": ("Aid Workers ({country})", CIVILIANS),
+    "military": ("Military Forces of {country}", STATE_FORCES),
+    "gendarmerie": ("Military Forces of {country}", STATE_FORCES),
+    "police": ("Police Forces of {country}", STATE_FORCES),
+    "government": ("Government of {country}", STATE_FORCES),
+    "un-peacekeepers": ("United Nations", EXTERNAL_FORCES),
+    "foreign-military": ("Foreign military forces", EXTERNAL_FORCES),
+}
+MINUSMA = "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali"
+# Our location precision as ACLED's geo_precision: 1 the town, 2 near it or part of a
+# region, 3 only a larger region.
+GEO_PRECISION: dict[str, str] = {
+    "site": "1", "settlement": "1", "area": "2", "region": "3", "country": "3",
+}  # fmt: skip
+
+
+def export_csv(
+    incidents: Sequence[Incident], registry: GroupRegistry, context: ExportContext
+) -> str:
+    options = context.options
+    columns, row_of = _LAYOUTS[options.columns]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for incident in incidents:
+        row = row_of(incident, registry)
+        writer.writerow(
+            [_cell(*row.get(column, ("", False)), raw=options.raw) for column in columns]
+        )
+    text = buffer.getvalue()
+    return BOM + text if options.bom else text
+
+
+def _cell(value: str, is_text: bool, *, raw: bool) -> str:
+    return neutralise_formula(value) if is_text and not raw else value
+
+
+def _text(value: str | None) -> Cell:
+    return (value or "", True)
+
+
+def _number(value: float | int | None) -> Cell:
+    return ("" if value is None else str(value), False)
+
+
+def _date(value: object | None) -> Cell:
+    return ("" if value is None else str(value), False)
+
+
+def _figure(figure: Figure | None) -> tuple[Cell, Cell]:
+    if figure is None:
+        return _number(None), _number(None)
+    return _number(figure.low), _number(figure.high)
+
+
+def default_row(incident: Incident, registry: GroupRegistry) -> Row:
+    location = incident.location
+    killed_low, killed_high = _figure(incident.killed)
+    attackers_low, attackers_high = _figure(incident.attackers_killed)
+    wounded_low, wounded_high = _figure(incident.wounded)
+    sources = [
+        f"{source.title} ({source.url})" if source.url else source.title
+        for source in incident.sources
+    ]
+    return {
+        "id": _text(incident.id),
+        "kind": _text(incident.kind),
+        "date": _date(incident.date),
+        "end_date": _date(incident.end_date),
+        "precision": _text(incident.date.precision),
+        "title": _text(incident.title),
+        "country": _text(location.country),
+        "admin1": _text(location.admin1),
+        "place": _text(location.place),
+        "lat": _number(location.lat),
+        "lon": _number(location.lon),
+        "perpetrators": _text(
+            LIST_SEPARATOR.join(group_label(p.group, registry) for p in incident.perpetrators)
+        ),
+        "statuses": _text(LIST_SEPARATOR.join(p.status for p in incident.perpetrators)),
+        "tactics": _text(LIST_SEPARATOR.join(incident.tactics)),
+        "targets": _text(LIST_SEPARATOR.join(incident.targets)),
+        "killed_low": killed_low,
+        "killed_high": killed_high,
+        "attackers_killed_low": attackers_low,
+        "attackers_killed_high": attackers_high,
+        "wounded_low": wounded_low,
+        "wounded_high": wounded_high,
+        "sources": _text(LIST_SEPARATOR.join(sources)),
+        "summary": _text(incident.summary),
+        "notes": _text(incident.notes),
+    }
+
+
+def acled_row(incident: Incident, registry: GroupRegistry) -> Row:
+    """An entry in ACLED's columns; see docs/exports.md for each choice."""
+    location = incident.location
+    event_date, time_precision = acled_date(incident)
+    event_type, sub_event_type = acled_event_type(incident)
+    actor1, assoc1, inter1 = _acled_perpetrators(incident, registry)
+    targets = _acled_targets(incident)
+    actor2, inter2 = targets[0] if targets else ("", "")
+    assoc2 = LIST_SEPARATOR.join(name for name, _ in targets[1:])
+    publishers = [source.publisher or source.title for source in incident.sources]
+    return {
+        "event_id_cnty": _text(incident.id),
+        "event_date": _date(event_date.isoformat()),
+        "year": _number(event_date.year),
+        "time_precision": _number(time_precision),
+        "disorder_type": _text(
+            "Strategic developments" if event_type == "Strategic developments"
+            else "Political violence"
+        ),
+        "event_type": _text(event_type),
+        "sub_event_type": _text(sub_event_type),
+        "actor1": _text(actor1),
+        "assoc_actor_1": _text(assoc1),
+        "inter1": _text(inter1),
+        "actor2": _text(actor2),
+        "assoc_actor_2": _text(assoc2),
+        "inter2": _text(inter2),
+        "interaction": _text(f"{inter1}-{inter2}" if inter1 and inter2 else inter1),
+        "civilian_targeting": _text(
+            "Civilian targeting" if "civilians" in incident.targets else ""
+        ),
+        "iso": _number(None),
+        "region": _text(None),
+        "country": _text(location.country),
+        "admin1": _text(location.admin1),
+        "admin2": _text(None),
+        "admin3": _text(None),
+        "location": _text(location.place or location.site),
+        "latitude": _number(location.lat),
+        "longitude": _number(location.lon),
+        "geo_precision": _number(
+            GEO_PRECISION.get(location.precision or "") if location.has_coordinates else None
+        ),
+        "source": _text(LIST_SEPARATOR.join(publishers)),
+        "source_scale": _text(None),
+        "notes": _text(incident.summary or incident.title),
+        "fatalities": _number(acled_fatalities(incident)),
+        "tags": _text(LIST_SEPARATOR.join(incident.tags)),
+        "timestamp": _number(None),
+    }  # fmt: skip
+
+
+def acled_date(incident: Incident) -> tuple[dt.date, int]:
+    """ACLED's event_date and time_precision: the midpoint of the entry's interval, and 1 for
+    one known day, 2 for an interval of up to a week, 3 for anything longer (a month, a year)."""
+    start, end = incident.start, incident.end
+    midpoint = start + (end - start) // 2
+    days = (end - start).days + 1
+    if days == 1:
+        return midpoint, 1
+    return midpoint, 2 if days <= 7 else 3
+
+
+def acled_event_type(incident: Incident) -> tuple[str, str]:
+    """The ACLED pair of the first tactic (vocab.TACTICS); none is "Strategic developments /
+    Other". A battle needs two armed sides: a "Battles" tactic against civilians only is
+    "Violence against civilians / Attack"."""
+    if not incident.tactics:
+        return TACTICS["other"]
+    event_type, sub_event_type = TACTICS[incident.tactics[0]]
+    if event_type == "Battles" and incident.targets and set(incident.targets) <= {
+        "civilians", "aid-workers", "religious", "business",
+    }:  # fmt: skip
+        return "Violence against civilians", "Attack"
+    return event_type, sub_event_type
+
+
+def acled_fatalities(incident: Incident) -> int | None:
+    """All reported deaths, as ACLED counts them: the low figure of the victims plus the low
+    figure of the attackers killed (when reported). None (an empty cell) when the victims'
+    figure is unknown: ACLED's 0 means "unknown or none", ours must not."""
+    if incident.killed is None:
+        return None
+    attackers = incident.attackers_killed.low if incident.attackers_killed is not None else 0
+    return incident.killed.low + attackers
+
+
+def _acled_perpetrators(incident: Incident, registry: GroupRegistry) -> tuple[str, str, str]:
+    if not incident.perpetrators:
+        if incident.is_milestone:
+            return "", "", ""
+        country = incident.location.country
+        name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
+        return name, "", POLITICAL_MILITIA
+    names = [_acled_actor_name(p.group, registry) for p in incident.perpetrators]
+    return names[0], LIST_SEPARATOR.join(names[1:]), REBEL_GROUP
+
+
+def _acled_actor_name(reference: str, registry: GroupRegistry) -> str:
+    group = registry.resolve(reference)
+    if group is None:
+        return reference
+    return ACLED_ACTOR_NAMES.get(group.id, group.display_name)
+
+
+def _acled_targets(incident: Incident) -> list[tuple[str, str]]:
+    country = incident.location.country or "unknown country"
+    actors: list[tuple[str, str]] = []
+    for target in incident.targets:
+        if target not in ACLED_TARGET_ACTORS:
+            continue
+        name, kind = ACLED_TARGET_ACTORS[target]
+        if target == "un-peacekeepers" and incident.location.country_code == "MLI":
+            name = MINUSMA
+        actor = (name.format(country=country), kind)
+        if actor not in actors:
+            actors.append(actor)
+    return actors
+
+
+_LAYOUTS: dict[str, tuple[tuple[str, ...], Callable[[Incident, GroupRegistry], Row]]] = {
+    "default": (DEFAULT_COLUMNS, default_row),
+    "acled": (ACLED_COLUMNS, acled_row),
+}
