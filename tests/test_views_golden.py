@@ -1,0 +1,69 @@
+"""Golden files: every view, at 80 and 120 columns, on the curated store and a fixture store.
+
+Regenerate them after an intended change, then review the diff:
+
+    SAHEL_TIMELINE_REGENERATE_GOLDEN=1 python -m pytest tests/test_views_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sahel_timeline.cli.app import app
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+GOLDEN = DATA / "golden" / "views"
+REGENERATE = os.environ.get("SAHEL_TIMELINE_REGENERATE_GOLDEN") == "1"
+
+STORES = {
+    "curated": (REPOSITORY / "incidents.yaml", "2018-03-02-ouagadougou-embassy-army-hq"),
+    "fixture": (DATA / "views" / "store.yaml", "2017-08-mali-ambush"),
+}
+VIEWS = {
+    "timeline": ["timeline"],
+    "timeline-year": ["timeline", "--group-by", "year"],
+    "timeline-month": ["timeline", "--group-by", "month"],
+    "timeline-country": ["timeline", "--group-by", "country"],
+    "show": ["show", "{incident}"],
+    "stats-year": ["stats", "--by", "year"],
+    "stats-group": ["stats", "--by", "group"],
+    "stats-tactic": ["stats", "--by", "tactic"],
+    "groups": ["groups"],
+}
+WIDTHS = (80, 120)
+CASES = [
+    pytest.param(store, view, width, id=f"{store}-{view}-{width}")
+    for store in STORES
+    for view in VIEWS
+    for width in WIDTHS
+]
+
+
+@pytest.mark.parametrize(("store", "view", "width"), CASES)
+def test_view_matches_its_golden_file(store: str, view: str, width: int) -> None:
+    path, incident = STORES[store]
+    args = [arg.format(incident=incident) for arg in VIEWS[view]]
+    env = {
+        "_TYPER_FORCE_DISABLE_TERMINAL": "1",
+        "NO_COLOR": "1",
+        "COLUMNS": str(width),
+        "TERMINAL_WIDTH": str(width),
+        "SAHEL_TIMELINE_NOW": "2026-11-21",
+        "FORCE_COLOR": None,
+        "GITHUB_ACTIONS": None,
+        "SAHEL_TIMELINE_STORE": None,
+    }
+    result = CliRunner().invoke(app, [*args, "--store", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{store}-{view}-{width}.txt"
+    if REGENERATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert golden.is_file(), f"{golden.name} is missing: regenerate (see the module docstring)"
+    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert max(len(line) for line in result.stdout.splitlines()) <= width
