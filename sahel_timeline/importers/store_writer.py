@@ -16,6 +16,7 @@ left alone; `write_plan` replaces the files atomically (temporary file + os.repl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -415,13 +416,17 @@ def _target_files(target: Path, new_file_name: str) -> tuple[list[Path], Path]:
     return [], target
 
 
-def _imported_date(incident: Incident) -> str | None:
+def _import_stamp(incident: Incident) -> tuple[str | None, str | None]:
+    """The import date and export file name an imported entry records in `x-acled`."""
     extension = incident.extensions.get(EXTENSION_KEY)
-    value = extension.get("imported") if isinstance(extension, dict) else None
+    if not isinstance(extension, dict):
+        return None, None
+    date, file = extension.get("imported"), extension.get("file")
     try:
-        return str(FuzzyDate.parse(value)) if isinstance(value, str) else None
+        date = str(FuzzyDate.parse(date)) if isinstance(date, str) else None
     except ValueError:
-        return None
+        date = None
+    return date, file if isinstance(file, str) else None
 
 
 def _comparable(finding: Finding) -> tuple[str, str, str]:
@@ -476,6 +481,8 @@ def plan_import(
 
     plan = ImportPlan(texts={}, bom={})
     structures: dict[Path, FileStructure] = {}
+    positions: dict[Path, dict[str | None, int]] = {}
+    paths_by_name = {str(path): path for path in originals}
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
@@ -487,17 +494,26 @@ def plan_import(
             plan.imported.append(entry.id)
             continue
         assert old.origin is not None
-        path = next(p for p in originals if str(p) == old.origin.file)
+        path = paths_by_name[old.origin.file]
         if path not in structures:
             structures[path] = scan_structure(originals[path][0], str(path))
+            info = structures[path].lists.get("incidents")
+            positions[path] = (
+                {item_id: i for i, (_, item_id) in enumerate(info.items)} if info else {}
+            )
         structure = structures[path]
         info = structure.lists.get("incidents")
         assert info is not None
-        index = next(i for i, (_, item_id) in enumerate(info.items) if item_id == entry.id)
-        start, end = structure.item_range(info, index)
-        old_date = _imported_date(old)
+        start, end = structure.item_range(info, positions[path][entry.id])
+        old_date, old_file = _import_stamp(old)
         if old_date is not None:
-            rendered = render_entry(entry, references, old_date, info.dash_column,
+            # Unchanged when only the import date or the export's file name differ: the
+            # citation keeps naming the export this version of the event came from.
+            same_event = dataclasses.replace(
+                entry, file=old_file or entry.file,
+                extension={**entry.extension, "file": old_file or entry.file},
+            )  # fmt: skip
+            rendered = render_entry(same_event, references, old_date, info.dash_column,
                                     structure.newline)  # fmt: skip
             if "".join(structure.lines[start:end]) == rendered:
                 plan.unchanged.append(entry.id)
@@ -544,7 +560,12 @@ def _check_result(
 def atomic_write(path: Path, text: str, bom: bool = False) -> None:
     """Replace `path` with `text` (UTF-8) so that a reader sees the old or the new file whole."""
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    if path.exists():
+        mode = path.stat().st_mode & 0o7777
+    else:  # a new file gets the usual permissions (0666 less the umask), not mkstemp's 0600
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
@@ -553,8 +574,7 @@ def atomic_write(path: Path, text: str, bom: bool = False) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(handle.name, mode)
+        os.chmod(handle.name, mode)
         os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(OSError):
