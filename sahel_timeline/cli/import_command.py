@@ -122,7 +122,7 @@ def import_acled(
             if not isinstance(bars, Progress):
                 return None
             try:
-                total = path.read_bytes().count(b"\n") or None
+                total = max(path.read_bytes().count(b"\n") - 1, 1)  # less the header
             except OSError:
                 total = None
             task = bars.add_task(path.name, total=total)
