@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.cli.environment import StoreOption, open_store, stdout_console
-from sahel_timeline.render.group_tree import render_group_tree
 from sahel_timeline.stats import incidents_per_group
 
 
@@ -19,4 +18,7 @@ def groups(store: StoreOption = None) -> None:
     """
     loaded = open_store(store)
     counts = incidents_per_group(loaded.incidents, loaded.registry)
+    # Imported here: Rich's table and tree cost start-up time to every command.
+    from sahel_timeline.render.group_tree import render_group_tree
+
     render_group_tree(loaded.registry, counts, stdout_console())

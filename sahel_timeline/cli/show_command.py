@@ -9,7 +9,6 @@ import typer
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.cli.environment import StoreOption, fail, open_store, stdout_console
-from sahel_timeline.render.incident_detail import render_incident
 
 MAX_SUGGESTIONS = 5
 
@@ -40,6 +39,9 @@ def show(
     incident = by_id.get(wanted) or by_id.get(wanted.casefold())
     if incident is None:
         raise fail(unknown_id_message(wanted, list(by_id)))
+    # Imported here: Rich's table and tree cost start-up time to every command.
+    from sahel_timeline.render.incident_detail import render_incident
+
     render_incident(incident, loaded.registry, by_id.get, stdout_console())
 
 

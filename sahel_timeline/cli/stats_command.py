@@ -11,7 +11,6 @@ from sahel_timeline.cli.app import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.query import describe_filter, run_query
-from sahel_timeline.render.stats_view import render_stats
 from sahel_timeline.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
@@ -48,4 +47,7 @@ def stats(
     query = query_request.build(loaded.registry, environ())
     chosen = run_query(loaded.incidents, query, loaded.registry)
     result = compute_stats(chosen, str(by.value), loaded.registry)
+    # Imported here: Rich's table and tree cost start-up time to every command.
+    from sahel_timeline.render.stats_view import render_stats
+
     render_stats(result, describe_filter(query.filter, loaded.registry), stdout_console())
