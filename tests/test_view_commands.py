@@ -387,3 +387,31 @@ def test_piping_into_head_ends_quietly(tmp_path: Path) -> None:
     )  # fmt: skip
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "imported"),
+    [
+        (["timeline"], False),
+        (["timeline", "--since", "2018-03", "--until", "2018"], False),
+        (["timeline", "--since", "March 2018"], True),
+    ],
+)
+def test_dateparser_is_imported_only_for_natural_language_dates(
+    args: list[str], imported: bool
+) -> None:
+    probe = (
+        "import sys\n"
+        "from sahel_timeline.cli.app import app\n"
+        "try:\n"
+        f"    app({[*args, '--store', str(VIEWS_STORE)]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "sys.stderr.write(str('dateparser' in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "SAHEL_TIMELINE_NOW": "2026-11-21"},
+        capture_output=True, text=True, check=False, cwd=REPOSITORY,
+    )  # fmt: skip
+    assert result.stderr.strip().endswith(str(imported)), result.stderr
