@@ -230,6 +230,13 @@ def test_stats_takes_the_shared_filters() -> None:
     assert "country: Mali" in output
 
 
+def test_stats_with_no_match_says_so_and_counts_the_milestones_left_out() -> None:
+    result = run("stats", "--kind", "milestone")
+    assert result.exit_code == 0
+    assert "No incidents match." in result.output
+    assert "2 milestones left out" in result.output
+
+
 def test_stats_bar_is_longest_for_the_largest_toll() -> None:
     output = run("stats", "--by", "group").output
     bars = {

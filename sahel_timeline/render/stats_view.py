@@ -49,7 +49,10 @@ def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None
     if stats.buckets:
         table.add_section()
         table.add_row(*_cells(stats.total, style="bold"), Text(""))
-    console.print(Trimmed(table))
+    if stats.buckets:
+        console.print(Trimmed(table))
+    else:
+        console.print(Text("No incidents match.", style="bold"))
     console.print()
     console.print(Trimmed(_notes(stats, filters)))
 
