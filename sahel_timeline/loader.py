@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 MAX_DEPTH = 48
 MAX_FILE_BYTES = 512 * 1024 * 1024
-MAX_MARKUP_FINDINGS = 200  # anchors, aliases, tags... past this a file is hostile, not sloppy
+MAX_MARKUP_FINDINGS = 200  # anchors, aliases, tags, duplicate keys: past this, hostile
 
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_CORE_TAG_PREFIX + t for t in ("str", "int", "float", "null", "map", "seq")}
@@ -37,7 +37,14 @@ _ACCEPTED_TAGS = frozenset(_ALLOWED_TAGS | {"!"})  # "!" is the non-specific tag
 _PLAIN_TAGS = frozenset(_ALLOWED_TAGS - {_CORE_TAG_PREFIX + "str"})  # `!!int 3` reads as plain
 # Characters YAML forbids in a stream, plus DEL and the C1 controls: reported with
 # their position before the parser sees them. Tab, LF and CR are allowed.
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# libyaml (YAML 1.1) reads these as line breaks: they would split a value and shift the line
+# of every later finding, while an editor shows them on one line (or not at all).
+_YAML_11_LINE_BREAKS = {
+    "\x85": "next line",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+}
 
 
 @dataclass(slots=True)
@@ -196,7 +203,7 @@ def parse_yaml_text(
                         name = key.value
                         if name in parent.items:
                             first = parent.keys[name]
-                            builder.report(
+                            builder.report_markup(
                                 key.line, key.column, "duplicate-key",
                                 f"duplicate key {name!r} (first defined at line {first.line})",
                             )  # fmt: skip
@@ -261,12 +268,13 @@ def decode_store_bytes(data: bytes, file: str) -> tuple[str | None, list[Finding
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         char = match.group()
-        findings.append(
-            Finding(
-                file, line, column, ERROR, "control-character",
-                f"control character U+{ord(char):04X} is not allowed in a store file",
+        message = f"control character U+{ord(char):04X} is not allowed in a store file"
+        if char in _YAML_11_LINE_BREAKS:
+            message = (
+                f"{_YAML_11_LINE_BREAKS[char]} U+{ord(char):04X} is not allowed in a store file "
+                "(YAML reads it as a line break): replace it with a space or a line break"
             )
-        )  # fmt: skip
+        findings.append(Finding(file, line, column, ERROR, "control-character", message))
         if len(findings) >= MAX_MARKUP_FINDINGS:
             break
     if findings:

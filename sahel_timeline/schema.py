@@ -32,6 +32,8 @@ FUZZY_DATE_JSON_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 URL_PATTERN = r"^https?://\S+$"
 EXTENSION_KEY_PREFIX = "x-"
+MAX_INTEGER_DIGITS = 18  # past this a figure is a typo, and int() refuses very long text
+MAX_SHOWN_LENGTH = 80  # a value quoted in a message is cut to this many characters
 
 
 class Invalid:
@@ -62,6 +64,13 @@ class Checker:
         self.findings.append(Finding(self.file, line, column, severity, rule, message))
 
 
+def shown(text: str) -> str:
+    """`text` quoted for a message, cut short so that a huge value cannot flood the output."""
+    if len(text) > MAX_SHOWN_LENGTH:
+        return repr(text[: MAX_SHOWN_LENGTH - 3]) + f"... ({len(text)} characters)"
+    return repr(text)
+
+
 def describe_node(node: Node) -> str:
     if isinstance(node, Mapping):
         return "a mapping"
@@ -69,7 +78,7 @@ def describe_node(node: Node) -> str:
         return "a list"
     if node.is_null:
         return "nothing (null)"
-    return f"{node.value!r}"
+    return shown(node.value)
 
 
 class Spec(ABC):
@@ -106,8 +115,10 @@ class Text(Spec):
             checker.error(node, "empty-text", "empty text: write a value or leave the key out")
             return INVALID
         too_long = self.max_length is not None and len(text) > self.max_length
-        if too_long or (self.pattern and not re.match(self.pattern, text)):
-            checker.error(node, self.pattern_rule, f"{text!r} is not valid: {self.pattern_hint}")
+        if too_long or (self.pattern and not re.fullmatch(self.pattern, text)):
+            checker.error(
+                node, self.pattern_rule, f"{shown(text)} is not valid: {self.pattern_hint}"
+            )
             return INVALID
         return text
 
@@ -144,7 +155,7 @@ class Choice(Spec):
             return INVALID
         if text not in self.choices:
             known = ", ".join(self.choices)
-            checker.error(node, self.rule, f"unknown value {text!r}; expected one of: {known}")
+            checker.error(node, self.rule, f"unknown value {shown(text)}; expected one of: {known}")
             return INVALID
         return text
 
@@ -162,6 +173,10 @@ class Date(Spec):
     def convert(self, node: Node, checker: Checker) -> Any:
         text = self._scalar_text(node, checker, "a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if isinstance(text, Invalid):
+            return INVALID
+        if len(text) > MAX_SHOWN_LENGTH:
+            message = f"{shown(text)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
+            checker.error(node, "invalid-date", message)
             return INVALID
         try:
             return FuzzyDate.parse(text)
@@ -191,11 +206,14 @@ class Integer(Spec):
         if (
             not isinstance(node, Scalar)
             or not node.plain
-            or not re.fullmatch(r"[-+]?\d+", node.value)
+            or not re.fullmatch(r"[-+]?[0-9]+", node.value)
         ):
             checker.error(
                 node, "wrong-type", f"expected a whole number, found {describe_node(node)}"
             )
+            return INVALID
+        if len(node.value.lstrip("+-")) > MAX_INTEGER_DIGITS:
+            checker.error(node, "invalid-value", f"{shown(node.value)} is too large a number")
             return INVALID
         value = int(node.value)
         if self.minimum is not None and value < self.minimum:
@@ -214,7 +232,7 @@ class Integer(Spec):
         return schema
 
 
-_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 @dataclass
@@ -232,7 +250,8 @@ class Number(Spec):
         if not self.minimum <= value <= self.maximum:
             checker.error(
                 node, self.range_rule,
-                f"{node.value} is outside the range {self.minimum:g} to {self.maximum:g}",
+                f"{node.value[:MAX_SHOWN_LENGTH]} is outside the range "
+                f"{self.minimum:g} to {self.maximum:g}",
             )  # fmt: skip
             return INVALID
         return value
@@ -258,7 +277,7 @@ class Country(Spec):
             return INVALID
         country = find_country(text)
         if country is None:
-            checker.error(node, "unknown-country", f"unknown country {text!r}")
+            checker.error(node, "unknown-country", f"unknown country {shown(text)}")
             return INVALID
         return country
 
@@ -279,9 +298,11 @@ class Figure(Spec):
         from sahel_timeline.model import Figure as FigureValue
 
         if isinstance(node, Scalar):
-            if node.plain and re.fullmatch(r"-\d+", node.value):
+            if node.plain and re.fullmatch(r"-[0-9]+", node.value):
                 checker.error(
-                    node, "negative-figure", f"a figure cannot be negative ({node.value})"
+                    node,
+                    "negative-figure",
+                    f"a figure cannot be negative ({node.value[:MAX_SHOWN_LENGTH]})",
                 )
                 return INVALID
             value = Integer().convert(node, checker)
@@ -372,7 +393,7 @@ class Record(Spec):
                 known = ", ".join(self.fields)
                 checker.error(
                     node.keys[key], "unknown-key",
-                    f"unknown key {key!r} in {self.name}; known keys: {known}",
+                    f"unknown key {shown(key)} in {self.name}; known keys: {known}",
                 )  # fmt: skip
                 continue
             value = spec.convert(child, checker)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -70,6 +70,8 @@ def store_files(path: Path) -> list[Path]:
             p for p in path.rglob("*")
             if p.suffix in STORE_SUFFIXES and p.is_file()
         ]  # fmt: skip
+        if not found:
+            raise SahelError(f"{path}: no .yaml or .yml files in this folder")
         return sorted(found, key=lambda p: p.relative_to(path).as_posix())
     if not path.exists():
         raise SahelError(f"{path}: no such file or folder")
@@ -153,7 +155,8 @@ def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:
     incidents = [incident for content in contents for incident in content.incidents]
     registry, group_findings = build_registry(groups)
     findings += group_findings
-    findings += check_incidents(incidents, registry, now)
+    unloaded_ids = {i for content in contents for i in content.unloaded_ids}
+    findings += check_incidents(incidents, registry, now, unloaded_ids)
     findings.sort(key=finding_sort_key)
     return Store([c.file for c in contents], registry, incidents, findings)
 
@@ -184,7 +187,8 @@ def build_registry(groups: list[Group]) -> tuple[GroupRegistry, list[Finding]]:
             owner = registry.owner_of_name(name)
             if owner is not None and owner != group.id:
                 message = f"the name {name!r} already belongs to group {owner!r}"
-                findings.append(_finding(group, "aliases", ERROR, "ambiguous-group-name", message))
+                path = _name_path(group, name)
+                findings.append(_finding(group, path, ERROR, "ambiguous-group-name", message))
         registry.add(group)
     for group in registry:
         for key in ("affiliation", "merged_into"):
@@ -196,33 +200,62 @@ def build_registry(groups: list[Group]) -> tuple[GroupRegistry, list[Finding]]:
     return registry, findings
 
 
+def _name_path(group: Group, name: str) -> str:
+    """The field of `group` that holds `name`, for the finding's position."""
+    for key in ("id", "name", "short"):
+        if getattr(group, key) == name:
+            return key
+    return f"aliases.{group.aliases.index(name)}" if name in group.aliases else "aliases"
+
+
+def _parents(group: Group) -> list[str]:
+    return [parent for parent in (group.merged_into, group.affiliation) if parent is not None]
+
+
 def _group_cycles(registry: GroupRegistry) -> list[Finding]:
+    # Both affiliation and merged_into are edges of the tree: a cycle through either one
+    # leaves its groups without a root.
     findings = []
     for group in registry:
-        seen = {group.id}
-        parent = group.merged_into or group.affiliation
-        while parent is not None and parent in registry:
+        seen: set[str] = set()
+        pending = _parents(group)
+        while pending:
+            parent = pending.pop()
             if parent == group.id:
                 message = (
                     f"group {group.id!r} is its own ancestor through affiliation or merged_into"
                 )
                 findings.append(_finding(group, "id", ERROR, "group-cycle", message))
                 break
-            if parent in seen:
-                break
+            if parent in seen or parent not in registry:
+                continue
             seen.add(parent)
-            ancestor = registry.groups[parent]
-            parent = ancestor.merged_into or ancestor.affiliation
+            pending.extend(_parents(registry.groups[parent]))
     return findings
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+    """` (did you mean X?)` for the candidates close to `word`, ignoring case.
+
+    Close means similar by difflib's ratio, or the same letters in another order (`JMIN`
+    for `JNIM`), the typo a ratio ranks lowest on short acronyms.
+    """
+    by_folded: dict[str, str] = {}
+    for candidate in candidates:
+        by_folded.setdefault(candidate.casefold(), candidate)
+    folded = word.casefold()
+    close = difflib.get_close_matches(folded, list(by_folded), n=3, cutoff=0.6)
+    letters = sorted(folded)
+    close += [c for c in by_folded if sorted(c) == letters and c != folded and c not in close]
+    shown = [by_folded[c] for c in close[:3]]
+    return f" (did you mean {', '.join(shown)}?)" if shown else ""
 
 
 def check_incidents(
-    incidents: list[Incident], registry: GroupRegistry, now: dt.date
+    incidents: list[Incident],
+    registry: GroupRegistry,
+    now: dt.date,
+    unloaded_ids: Collection[str] = (),
 ) -> list[Finding]:
     findings: list[Finding] = []
     by_id: dict[str, Incident] = {}
@@ -233,7 +266,9 @@ def check_incidents(
             findings.append(_finding(incident, "id", ERROR, "duplicate-id", message))
         else:
             by_id[incident.id] = incident
-    group_names = [name for group in registry for name in group.names()]
+    # Display names first, so that a suggestion reads as the user writes: JNIM, not jnim.
+    group_names = [group.short for group in registry if group.short]
+    group_names += [name for group in registry for name in group.names()]
     same_day: dict[tuple[str, str, str], Incident] = {}
     for incident in incidents:
         for index, perpetrator in enumerate(incident.perpetrators):
@@ -244,6 +279,8 @@ def check_incidents(
                 path = f"perpetrators.{index}.group"
                 findings.append(_finding(incident, path, ERROR, "unknown-group", message))
         for index, related in enumerate(incident.related):
+            if related in unloaded_ids and related != incident.id:
+                continue  # that incident's own errors are reported where it is written
             if related not in by_id or related == incident.id:
                 what = "the incident itself" if related == incident.id else "not an id in the store"
                 message = f"related id {related!r} is {what}{suggest(related, by_id)}"

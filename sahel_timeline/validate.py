@@ -24,6 +24,9 @@ class FileContent:
     groups: list[Group] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Ids of incidents written in the file but left out for their errors: a `related` entry
+    # naming one of them is not "unknown", it points at a record that needs fixing.
+    unloaded_ids: set[str] = field(default_factory=set)
 
 
 def validate_document(root: Node | None, file: str) -> FileContent:
@@ -61,6 +64,8 @@ def validate_document(root: Node | None, file: str) -> FileContent:
                     incident = validate_incident(item, checker)
                     if incident is not None:
                         content.incidents.append(incident)
+                    else:
+                        content.unloaded_ids |= _written_id(item)
         elif not key.startswith(schema.EXTENSION_KEY_PREFIX):
             checker.error(
                 root.keys[key], "unknown-key",
@@ -73,6 +78,11 @@ def validate_document(root: Node | None, file: str) -> FileContent:
     return content
 
 
+def _written_id(node: Node) -> set[str]:
+    child = node.items.get("id") if isinstance(node, Mapping) else None
+    return {child.value} if isinstance(child, Scalar) and not child.is_null else set()
+
+
 def _mark(node: Node) -> tuple[int, int]:
     return (node.line, node.column)
 
@@ -83,6 +93,10 @@ def validate_group(node: Node, checker: Checker) -> Group | None:
         return None
     assert isinstance(node, Mapping)
     marks = {key: _mark(child) for key, child in node.items.items()}
+    aliases = node.items.get("aliases")
+    if isinstance(aliases, Sequence):
+        for index, item in enumerate(aliases.items):
+            marks[f"aliases.{index}"] = _mark(item)
     return Group(
         id=values["id"],
         name=values["name"],
@@ -107,7 +121,7 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
     location = _location(values.get("location") or {}, node, checker)
     perpetrator_nodes = _perpetrators(node, checker)
     perpetrators = tuple(perpetrator for perpetrator, _ in perpetrator_nodes)
-    sources = tuple(Source(**source) for source in values.get("sources") or () if "title" in source)
+    sources = tuple(_source(source) for source in values.get("sources") or () if "title" in source)
     _check_incident_rules(node, values, kind, location, checker)
     if not {"id", "title", "date"} <= values.keys():
         return None
@@ -141,12 +155,17 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
     return incident
 
 
+def _source(values: dict) -> Source:
+    # A source's own `x-` keys are accepted and ignored (the model keeps no extensions there).
+    return Source(**{key: value for key, value in values.items() if key != "extensions"})
+
+
 def _location(values: dict, incident_node: Mapping, checker: Checker) -> Location:
     country = values.get("country")
     node = incident_node.items.get("location")
     lat, lon = values.get("lat"), values.get("lon")
     if isinstance(node, Mapping):
-        has_lat, has_lon = "lat" in node.items, "lon" in node.items
+        has_lat, has_lon = _given(node, "lat"), _given(node, "lon")
         if has_lat != has_lon:
             present = node.items["lat" if has_lat else "lon"]
             checker.error(
@@ -176,6 +195,11 @@ def _location(values: dict, incident_node: Mapping, checker: Checker) -> Locatio
     )
 
 
+def _given(node: Mapping, key: str) -> bool:
+    child = node.items.get(key)
+    return child is not None and not (isinstance(child, Scalar) and child.is_null)
+
+
 def _perpetrators(incident_node: Mapping, checker: Checker) -> list[tuple[Perpetrator, Mapping]]:
     # Converted again item by item (silently: the record pass already reported) so that
     # each perpetrator keeps its position for the claim rules.
@@ -197,7 +221,8 @@ def _check_incident_rules(
     node: Mapping, values: dict, kind: str, location: Location, checker: Checker
 ) -> None:
     date, end_date = values.get("date"), values.get("end_date")
-    if date is not None and end_date is not None and end_date.start < date.start:
+    # Fuzzy dates are intervals: `end_date: 2018-03` may end a `date: 2018-03-15`.
+    if date is not None and end_date is not None and end_date.end < date.start:
         checker.error(
             node.items["end_date"], "date-order",
             f"end_date {end_date} is before date {date}",
