@@ -61,7 +61,7 @@ PERPETRATORS = ["JNIM", "ISGS", "Ansaroul Islam", "Katiba Macina", "AQIM", "al-M
 STATUSES = ["claimed", "attributed", "suspected"]
 PUBLISHERS = ["ACLED", "Reuters", "AFP", "RFI", "Le Monde", "Jeune Afrique", "Studio Tamani"]
 SYLLABLES = ["Kou", "Ba", "Dia", "Ton", "Go", "Ti", "Sa", "Ma", "Nia", "Ka", "Do", "Bou", "Se"]
-WORDS = (
+WORDS = (  # noqa: SIM905 - one sentence reads better than a list of words
     "armed men attacked the village post patrol convoy market checkpoint near road town "
     "camp soldiers civilians motorbikes fled killed wounded burned looted local sources "
     "reported according to officials the army said residents"
@@ -102,7 +102,7 @@ def incident_yaml(index: int, rng: random.Random) -> str:
         f'    date: "{date}"',
     ]
     if rng.random() < 0.3:
-        lines.append(f"    time: \"{rng.randint(0, 23):02d}:{rng.choice(('00', '30'))}\"")
+        lines.append(f'    time: "{rng.randint(0, 23):02d}:{rng.choice(("00", "30"))}"')
     lines += [
         "    location:",
         f"      country: {country}",

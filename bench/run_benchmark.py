@@ -1,0 +1,169 @@
+"""Benchmark of sahel-timeline on synthetic stores, against baselines measured in the same run.
+
+    python bench/run_benchmark.py                     # sizes 1000, 10000, 100000; 3 runs each
+    python bench/run_benchmark.py --sizes 1000 --runs 5
+    python bench/run_benchmark.py --quick             # one size, fewer scenarios
+
+Every scenario runs as a fresh process (as a user would run it), several times; the table
+gives the median wall time, the peak memory (max RSS of the child) and the ratio to the
+scenario's baseline:
+- cold validate  vs a bare `yaml.load(..., Loader=yaml.CSafeLoader)` of the same file;
+- warm export    (`export --format csv --country Mali --since 2018 --until 2018`, or the
+  same filters on `timeline` when export is not available) vs a bare `json.load` of the
+  same data as JSON;
+- one shard edited in a 100-file store vs the warm query (the target: warm + one file's
+  cold time);
+- `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
+- `yq` on the same file when it is installed (for scale only).
+Scratch files go to a temporary folder (or --out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPOSITORY = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(REPOSITORY))
+
+from generate_store import generate  # noqa: E402
+
+PYTHON = sys.executable
+FILTERS = ["--country", "Mali", "--since", "2018", "--until", "2018"]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
+
+
+# Runs a command and prints the peak RSS (KiB on Linux) of that command alone on stderr.
+_PEAK_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)"
+)
+
+
+def measure(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Median seconds and the largest peak RSS (MB) of `runs` runs of `command`."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [PYTHON, "-c", _PEAK_WRAPPER, *command], env=env, capture_output=True, text=True
+        )
+        times.append(time.perf_counter() - start)
+        peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def cli(*args: str) -> list[str]:
+    return [PYTHON, "-m", "sahel_timeline", *args]
+
+
+def export_available(env: dict[str, str]) -> bool:
+    done = subprocess.run(cli("export", "--help"), env=env, capture_output=True)
+    return done.returncode == 0
+
+
+def as_json(store: Path, target: Path) -> None:
+    import yaml
+
+    data = yaml.load(store.read_bytes(), Loader=yaml.CSafeLoader)
+    target.write_text(json.dumps(data, default=str), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="sahel-timeline benchmark")
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1000, 10000, 100000])  # fmt: skip
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smallest size, fewer scenarios")
+    parser.add_argument("--out", type=Path, help="scratch folder (default: a temporary one)")
+    args = parser.parse_args(argv)
+    sizes = args.sizes[:1] if args.quick else args.sizes
+    scratch = args.out or Path(tempfile.mkdtemp(prefix="sahel-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(scratch / "cache"), "PYTHONPATH": str(REPOSITORY)}
+    env.pop("SAHEL_TIMELINE_NO_CACHE", None)
+    query = "export" if export_available(env) else "timeline"
+    query_args = ["--format", "csv"] if query == "export" else []
+    rows: list[tuple[str, float, float, str]] = []
+
+    def row(name: str, command: list[str], baseline: tuple[float, float] | None = None,
+            *, environ: dict[str, str] = env) -> tuple[float, float]:  # fmt: skip
+        seconds, peak = measure(command, environ, args.runs)
+        ratio = f"{seconds / baseline[0]:.2f}x" if baseline else ""
+        rows.append((name, seconds, peak, ratio))
+        return seconds, peak
+
+    for size in sizes:
+        store = scratch / f"store-{size}.yaml"
+        generate(size, store)
+        data = scratch / f"store-{size}.json"
+        as_json(store, data)
+        load_yaml = f"import yaml; yaml.load(open({str(store)!r}, 'rb'), Loader=yaml.CSafeLoader)"
+        yaml_base = row(f"{size}: bare yaml.load CSafeLoader", [PYTHON, "-c", load_yaml])
+        json_base = row(
+            f"{size}: bare json.load",
+            [PYTHON, "-c", f"import json; json.load(open({str(data)!r}))"],
+        )
+        if shutil.which("yq") and not args.quick:
+            row(f"{size}: yq . (for scale)", ["yq", ".", str(store)], yaml_base)
+        no_cache = {**env, "SAHEL_TIMELINE_NO_CACHE": "1"}
+        row(f"{size}: cold validate", cli("validate", str(store)), yaml_base, environ=no_cache)
+        subprocess.run(cli("validate", str(store)), env=env, capture_output=True)  # warm up
+        warm = row(
+            f"{size}: warm {query} (filtered)",
+            cli(query, "--store", str(store), *query_args, *FILTERS),
+            json_base,
+        )
+        if not args.quick:
+            folder = scratch / f"shards-{size}"
+            generate(size, folder, shards=100)
+            command = cli(query, "--store", str(folder), *query_args, *FILTERS)
+            subprocess.run(command, env=env, capture_output=True)  # warm up
+            shard_warm = row(f"{size}: 100 shards, warm {query}", command, warm)
+            edited = folder / "shard-0050.yaml"
+            times = []
+            for run in range(args.runs):
+                edited.write_text(edited.read_text() + f"# edit {run} {time.time()}\n")
+                times.append(measure(command, env, 1)[0])
+            one = statistics.median(times)
+            rows.append((f"{size}: 100 shards, one edited", one, 0.0,
+                         f"{one / shard_warm[0]:.2f}x warm"))  # fmt: skip
+    curated = REPOSITORY / "incidents.yaml"
+    imports = row("bare import typer, rich, yaml",
+                  [PYTHON, "-c", "import typer, rich.console, yaml"])  # fmt: skip
+    row("curated: timeline (warm)", cli("timeline", "--store", str(curated)), imports)
+
+    print(f"sahel-timeline benchmark: {machine()}; {args.runs} run(s), medians")
+    print(f"{'scenario':<44} {'seconds':>9} {'peak MB':>9}  ratio")
+    for name, seconds, peak, ratio in rows:
+        print(f"{name:<44} {seconds:>9.3f} {peak:>9.0f}  {ratio}")
+    if not args.out:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

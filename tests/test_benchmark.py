@@ -1,0 +1,24 @@
+"""The benchmark runs in the test suite at its smallest size, so that it cannot rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "run_benchmark.py"
+
+
+def test_the_benchmark_completes_and_prints_its_table(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "200", "--runs", "1", "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("sahel-timeline benchmark:")
+    for scenario in ("bare yaml.load CSafeLoader", "bare json.load", "cold validate",
+                     "warm", "curated: timeline"):  # fmt: skip
+        assert any(scenario in line for line in lines), scenario
