@@ -28,8 +28,17 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Read every store file again instead of using the cache (also: "
+        "SAHEL_TIMELINE_NO_CACHE=1).",
+    ),
 ) -> None:
     """Build and question timelines of jihadist violence in the Sahel from a curated YAML store."""
+    from sahel_timeline.cli.environment import bypass_cache
+
+    bypass_cache(no_cache)
 
 
 def _register_commands() -> None:
