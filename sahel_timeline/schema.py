@@ -174,7 +174,7 @@ class Date(Spec):
         text = self._scalar_text(node, checker, "a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if isinstance(text, Invalid):
             return INVALID
-        if len(text) > MAX_SHOWN_LENGTH:
+        if len(text) > MAX_SHOWN_LENGTH or not text.isascii():  # int() reads "٢٠١٧" as 2017
             message = f"{shown(text)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
             checker.error(node, "invalid-date", message)
             return INVALID

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import typer.rich_utils
 
 # Plain, narrow, colourless output whatever the terminal or CI the tests run in.
 CLI_ENV = {
@@ -18,7 +19,14 @@ CLI_ENV_UNSET = ("FORCE_COLOR", "GITHUB_ACTIONS", "SAHEL_TIMELINE_STORE", "SAHEL
 @pytest.fixture
 def cli_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None]:
     """The CLI test environment: set in os.environ (for subprocesses) and returned for
-    CliRunner's `env=` (where None removes a variable)."""
+    CliRunner's `env=` (where None removes a variable).
+
+    Typer reads TERMINAL_WIDTH and the colour variables once, when `typer.rich_utils` is
+    first imported: set here as attributes too (restored afterwards), so that neither the
+    first test to import it nor the machine's environment decides the others' help width.
+    """
+    monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", int(CLI_ENV["TERMINAL_WIDTH"]))
+    monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", False)
     for name, value in CLI_ENV.items():
         monkeypatch.setenv(name, value)
     for name in CLI_ENV_UNSET:

@@ -338,10 +338,12 @@ def test_number_too_long_for_int_is_a_finding_not_a_crash(tmp_path: Path) -> Non
     assert _rules(_store(tmp_path, text)) == [("invalid-value", 1, 17)]
 
 
-def test_digits_of_other_scripts_are_not_numbers(tmp_path: Path) -> None:
+def test_digits_of_other_scripts_are_not_numbers_or_dates(tmp_path: Path) -> None:
     # int() reads "٢٢" as 22; YAML and the JSON Schema read it as text.
     text = MILESTONE + "    wounded: ٢٢\n"
     assert _rules(_store(tmp_path, text)) == [("wrong-type", 7, 14)]
+    text = MILESTONE.replace('date: "2012-03-22"', "date: ٢٠١٢")
+    assert _rules(_store(tmp_path, text)) == [("invalid-date", 6, 11)]
 
 
 def test_folder_without_store_files_is_an_error_not_an_empty_valid_store(
