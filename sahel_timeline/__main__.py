@@ -1,4 +1,4 @@
-from sahel_timeline.cli.app import main
+from sahel_timeline.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, domain_errors, selected_store_path, today
 from sahel_timeline.diff import DIFF_FORMATTERS, diff_against_revision
 

@@ -13,7 +13,7 @@ from typing import Annotated, Optional, cast
 import typer
 from rich.text import Text
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import (
     StoreOption,
     environ,
@@ -34,7 +34,7 @@ from sahel_timeline.export import (
     ExportOptions,
     TimelineGroup,
 )
-from sahel_timeline.query import describe_filter, run_query
+from sahel_timeline.query import describe_filter
 
 OUTPUT_PANEL = "Output"
 
@@ -140,7 +140,7 @@ def export(
         raise fail(f"{target} exists; use --force to overwrite it")
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
-    incidents = run_query(loaded.incidents, query, loaded.registry)
+    incidents = loaded.select(query)
     context = ExportContext(
         title=title,
         now=query.now,

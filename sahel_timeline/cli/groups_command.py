@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, open_store, stdout_console
 from sahel_timeline.stats import incidents_per_group
 

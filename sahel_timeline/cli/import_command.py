@@ -7,24 +7,27 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import domain_errors, fail, stderr_console, today
 from sahel_timeline.dates import parse_date_bound
 from sahel_timeline.errors import ExitCode
-from sahel_timeline.importers.acled import ProgressCallback, RowSelection, known_event_types
-from sahel_timeline.importers.acled_import import run_acled_import
 from sahel_timeline.vocab import find_country
+
+if TYPE_CHECKING:
+    from sahel_timeline.importers.acled import ProgressCallback, RowSelection
 
 
 def _selection(
     countries: list[str], since: str | None, until: str | None, event_types: list[str]
 ) -> RowSelection:
+    # The importer is imported here, not at the top: other commands should not pay for it.
+    from sahel_timeline.importers.acled import RowSelection, known_event_types
+
     now = today()
     codes = set()
     for name in countries:
@@ -57,6 +60,8 @@ def _progress_bars() -> Iterator[object]:
     if not sys.stderr.isatty():
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     console = stderr_console()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -114,6 +119,10 @@ def import_acled(
     export updates its entries (ids acled-...). Hand-written entries and comments are kept.
     Bad rows are reported by line and skipped (exit code 1 when there were any).
     """
+    from rich.progress import Progress
+
+    from sahel_timeline.importers.acled_import import run_acled_import
+
     selection = _selection(country or [], since, until, event_type or [])
     console = stderr_console()
     with domain_errors(), _progress_bars() as bars:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.json_schema import store_json_schema_text
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, fail, open_store, stdout_console
 
 MAX_SUGGESTIONS = 5
@@ -34,7 +34,7 @@ def show(
     Exit code 1 when no entry has that id; the closest ids are suggested.
     """
     loaded = open_store(store)
-    by_id = {incident.id: incident for incident in loaded.incidents}
+    by_id = loaded.incidents_by_id()
     wanted = incident_id.strip()
     incident = by_id.get(wanted) or by_id.get(wanted.casefold())
     if incident is None:

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
 from sahel_timeline.cli.query_options import QueryRequest, query_options
-from sahel_timeline.query import describe_filter, run_query
+from sahel_timeline.query import describe_filter
 from sahel_timeline.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
@@ -45,7 +45,7 @@ def stats(
     """
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
-    chosen = run_query(loaded.incidents, query, loaded.registry)
+    chosen = loaded.select(query)
     result = compute_stats(chosen, str(by.value), loaded.registry)
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.stats_view import render_stats

@@ -7,16 +7,14 @@ from typing import Annotated
 
 import typer
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.query import (
     GROUP_BY,
     Query,
-    apply_filter,
     describe_filter,
     group_incidents,
-    sort_incidents,
 )
 from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
 
@@ -55,13 +53,11 @@ def timeline(
     """
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
-    matched = sort_incidents(
-        apply_filter(loaded.incidents, query.filter, loaded.registry), query.sort, query.reverse
-    )
+    matched = loaded.select(query, apply_limit=False)
     shown = matched[: query.limit] if query.limit is not None else matched
     footer = TimelineFooter(
         shown=shown,
-        total_in_store=len(loaded.incidents),
+        total_in_store=loaded.incident_count,
         filters=describe_filter(query.filter, loaded.registry),
         order=_order_description(query),
         matched=len(matched),

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from sahel_timeline.cli.app import app
+from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import (
     StoreOption,
     domain_errors,
@@ -22,7 +22,14 @@ from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.findings import count_by_severity
 from sahel_timeline.report_formats import format_findings, resolve_format
-from sahel_timeline.store import Store, assemble_store, load_file, load_file_bytes, store_files
+from sahel_timeline.store import (
+    Store,
+    assemble_store,
+    load_file_bytes,
+    load_file_source,
+    store_files,
+)
+from sahel_timeline.store_index import FileSource
 from sahel_timeline.validate import FileContent
 
 STDIN_PATH = "-"
@@ -39,9 +46,9 @@ class FindingsFormat(str, Enum):
 def summary_line(store: Store) -> str:
     errors, warnings = count_by_severity(store.findings)
     files = len(store.files)
-    milestones = sum(1 for incident in store.incidents if incident.is_milestone)
+    milestones = store.milestone_count
     checked = (
-        f"{files} file{'s' if files != 1 else ''}, {len(store.incidents) - milestones} incidents, "
+        f"{files} file{'s' if files != 1 else ''}, {store.incident_count - milestones} incidents, "
         f"{milestones} milestones, {len(store.registry)} groups"
     )
     if not store.findings:
@@ -54,7 +61,7 @@ def summary_line(store: Store) -> str:
 
 def _load_targets(targets: list[str]) -> Store:
     """Every file of the given stores as one store; `-` is a store file read from stdin."""
-    contents: list[FileContent] = []
+    contents: list[FileContent | FileSource] = []
     cache = store_cache()
     with load_progress() as progress:
         for target in targets:
@@ -62,8 +69,8 @@ def _load_targets(targets: list[str]) -> Store:
                 contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
             else:
                 files = store_files(Path(target))
-                contents.extend(load_file(file, cache, progress) for file in files)
-    return assemble_store(contents, today())
+                contents.extend(load_file_source(file, cache, progress) for file in files)
+    return assemble_store(contents, today(), cache)
 
 
 @app.command(
