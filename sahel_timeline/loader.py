@@ -14,6 +14,7 @@ stream and builds its own small nodes, so that
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -282,21 +283,43 @@ def decode_store_bytes(data: bytes, file: str) -> tuple[str | None, list[Finding
     return text, []
 
 
+def read_store_bytes(path: Path, name: str) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of one store file, or a finding: unreadable, not a file, or too large.
+
+    Devices (`/dev/zero`, `/dev/urandom`) are refused rather than read forever, and no more
+    than the size limit is ever read, even from a pipe whose size is not known in advance.
+    """
+    limit = MAX_FILE_BYTES // (1024 * 1024)
+    try:
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode):
+            if status.st_size > MAX_FILE_BYTES:
+                size = status.st_size // (1024 * 1024)
+                message = f"file is {size} MiB; the limit is {limit} MiB"
+                return None, [Finding(name, 1, 1, ERROR, "file-too-large", message)]
+            return path.read_bytes(), []
+        if not stat.S_ISFIFO(status.st_mode):
+            message = "cannot read file: not a regular file"
+            return None, [Finding(name, 1, 1, ERROR, "unreadable-file", message)]
+        with path.open("rb") as stream:  # a pipe, e.g. <(git show REV:incidents.yaml)
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, [Finding(name, 1, 1, ERROR, "unreadable-file", f"cannot read file: {reason}")]
+    if len(data) > MAX_FILE_BYTES:
+        message = f"file is larger than the limit of {limit} MiB"
+        return None, [Finding(name, 1, 1, ERROR, "file-too-large", message)]
+    return data, []
+
+
 def read_yaml_file(
     path: Path, display_name: str | None = None
 ) -> tuple[Node | None, list[Finding]]:
     """Read, decode and parse one store file; never raises for a bad or unreadable file."""
     name = display_name or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            message = f"file is {size // (1024 * 1024)} MiB; the limit is {limit} MiB"
-            return None, [Finding(name, 1, 1, ERROR, "file-too-large", message)]
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return None, [Finding(name, 1, 1, ERROR, "unreadable-file", f"cannot read file: {reason}")]
+    data, findings = read_store_bytes(path, name)
+    if data is None:
+        return None, findings
     return parse_yaml_bytes(data, name)
 
 
