@@ -56,7 +56,7 @@ def environ() -> Mapping[str, str]:
 
 def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> typer.Exit:
     """Print `message` on stderr as plain text and return the Exit to raise."""
-    stderr_console().print(Text(f"Error: {message}", style="red"))
+    stderr_console().print(Text(f"Error: {message}", style="red"), soft_wrap=True)
     return typer.Exit(int(code))
 
 
