@@ -109,21 +109,10 @@ def _parse_iso(text: str, *, original: str) -> FuzzyDate | None:
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else None
     day = int(match.group(3)) if match.group(3) else None
-    if year < 1:
-        raise DateInputError(f"could not understand the date {original!r}: year 0 does not exist")
-    if month is not None and not 1 <= month <= 12:
-        raise DateInputError(
-            f"could not understand the date {original!r}: month {month} does not exist"
-        )
-    if day is not None:
-        assert month is not None
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= last:
-            raise DateInputError(
-                f"could not understand the date {original!r}: "
-                f"{MONTH_ABBREVIATIONS[month - 1]} {year} has {last} days"
-            )
-    return FuzzyDate(year, month, day)
+    try:
+        return FuzzyDate.from_parts(year, month, day)
+    except ValueError as error:
+        raise DateInputError(f"could not understand the date {original!r}: {error}") from None
 
 
 def _refuse_misleading_forms(text: str, *, original: str) -> None:

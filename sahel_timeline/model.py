@@ -34,17 +34,24 @@ class FuzzyDate:
         year = int(match.group(1))
         month = int(match.group(2)) if match.group(2) else None
         day = int(match.group(3)) if match.group(3) else None
+        try:
+            return cls.from_parts(year, month, day)
+        except ValueError as error:
+            raise ValueError(f"{text!r}: {error}") from None
+
+    @classmethod
+    def from_parts(cls, year: int, month: int | None = None, day: int | None = None) -> FuzzyDate:
+        """The date of these parts; ValueError (a plain reason) for one that does not exist."""
         if year < 1:
-            raise ValueError(f"{text!r}: year 0 does not exist")
+            raise ValueError("year 0 does not exist")
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"{text!r}: month {month} does not exist")
+            raise ValueError(f"month {month} does not exist")
         if day is not None:
-            assert month is not None
+            if month is None:
+                raise ValueError("a day needs a month")
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                raise ValueError(
-                    f"{text!r}: {MONTH_ABBREVIATIONS[month - 1]} {year} has {last} days"
-                )
+                raise ValueError(f"{MONTH_ABBREVIATIONS[month - 1]} {year} has {last} days")
         return cls(year, month, day)
 
     @property
