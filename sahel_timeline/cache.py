@@ -1,17 +1,25 @@
 """A cache of validated store files, so that a query on a big store does not re-read its YAML.
 
-Each store file has one entry: the file's `FileContent` (groups, incidents and the findings
-of the per-file rules, warnings included) as JSON, together with a hash of the file's bytes,
-the package version and the cache format. An entry is used only when all three match, so
-any edit of a file invalidates exactly that file's entry; the rules that span files
-(duplicate ids, unknown groups, related ids...) run again on every load.
+Each store file has one entry, keyed by a hash of the file's bytes, the package version
+and the cache format: any edit invalidates exactly that file's entry. An entry is a first
+line of JSON (the file's groups, the findings of the per-file rules, warnings included, and
+a column-wise index of its incidents: `store_index.IncidentIndex`) followed by one line of
+JSON per incident. A query parses the first line, filters and sorts the index and decodes
+only the lines of the incidents it returns.
+
+A second kind of entry holds the findings of the rules that span records (duplicate ids,
+unknown groups, related ids, possible duplicates), keyed by the list of files and their
+content keys: a warm run does not apply them again, and when any file changes they are
+recomputed from the indexes. The future-date warning depends on today, so it is never
+cached: it is computed from the index on every load.
 
 Reading an entry never runs code: it is JSON, not pickle or marshal, and every value is
 checked for its type while the objects are rebuilt; an entry that is truncated, corrupt,
 from another version or otherwise odd is a miss, and the file is read again and the entry
-rewritten. Entries are written to a temporary file and moved into place with `os.replace`,
-so two processes loading the same store at once never see half an entry. A cache folder
-that cannot be written is not an error: the store is loaded without it.
+rewritten (a record found odd only when a query decodes it has the file read again then).
+Entries are written to a temporary file and moved into place with `os.replace`, so two
+processes loading the same store at once never see half an entry. A cache folder that
+cannot be written is not an error: the store is loaded without it.
 
 Location: `$XDG_CACHE_HOME/sahel-timeline`, else `~/.cache/sahel-timeline`.
 `SAHEL_TIMELINE_NO_CACHE=1` (or `--no-cache`) bypasses it.
@@ -21,8 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
+import mmap
 import os
 import tempfile
 from collections.abc import Mapping
@@ -41,9 +51,10 @@ from sahel_timeline.model import (
     Perpetrator,
     Source,
 )
+from sahel_timeline.store_index import FileSource, IncidentIndex
 from sahel_timeline.validate import FileContent
 
-CACHE_FORMAT = 1  # bump when the layout below or the meaning of a FileContent changes
+CACHE_FORMAT = 2  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 CACHE_FOLDER_NAME = "sahel-timeline"
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -56,7 +67,7 @@ _ONLY_STR = {str}
 _ONLY_INT = {int}
 
 
-class CacheMissError(Exception):
+class CacheMissError(ValueError):
     """An entry that cannot be used: absent, stale, corrupt or of another version."""
 
 
@@ -102,23 +113,59 @@ class Cache:
         name = hashlib.sha256(f"{file}\0{real}".encode("utf-8", "surrogatepass")).hexdigest()
         return self.folder / "files" / name[:2] / f"{name}.json"
 
-    def get(self, file: str, path: Path, key: str) -> FileContent | None:
+    def get(self, file: str, path: Path, key: str) -> FileSource | None:
         """The cached content of `path` when its entry matches `key`, else None."""
         try:
-            text = self.entry_path(file, path).read_bytes()
-        except OSError:
+            with open(self.entry_path(file, path), "rb") as stream:
+                # Mapped, not read: a query touches only the pages of the records it decodes.
+                data = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         try:
-            return decode_entry(text, file, key)
-        except (CacheMissError, ValueError, TypeError, KeyError, IndexError, RecursionError):
+            return decode_source(data, file, key)
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None
 
     def put(self, file: str, path: Path, key: str, content: FileContent) -> None:
         """Store `content` atomically; failing to write is silent (the cache is optional)."""
+        self._write(self.entry_path(file, path), encode_entry(content, key))
+
+    def store_entry_path(self, store_key: str) -> Path:
+        return self.folder / "stores" / store_key[:2] / f"{store_key}.json"
+
+    def get_store_findings(self, store_key: str) -> list[Finding] | None:
+        """The cached findings of the rules that span records, for the files of `store_key`."""
+        try:
+            data = self.store_entry_path(store_key).read_bytes()
+        except OSError:
+            return None
+        try:
+            entry = json.loads(data)
+            if (
+                type(entry) is not dict
+                or entry.get("format") != CACHE_FORMAT
+                or entry.get("version") != __version__
+                or entry.get("key") != store_key
+                or type(entry.get("findings")) is not list
+            ):
+                return None
+            return [Finding(*_check(values, _FINDING_TYPES)) for values in entry["findings"]]
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+            return None
+
+    def put_store_findings(self, store_key: str, findings: list[Finding]) -> None:
+        entry = {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "key": store_key,
+            "findings": [_finding_data(f) for f in findings],
+        }
+        data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._write(self.store_entry_path(store_key), data)
+
+    def _write(self, target: Path, data: bytes) -> None:
         if not self.writable:
             return
-        target = self.entry_path(file, path)
-        data = encode_entry(content, key)
         temporary = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +180,14 @@ class Cache:
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def store_key(files: list[tuple[str, str]]) -> str:
+    """What a store-level entry is valid for: each file's name and content key, in order."""
+    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
+    for name, key in files:
+        digest.update(f"\0{name}\0{key}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,21 +254,33 @@ def _group_data(group: Group, file: str) -> list[Any]:
     ]  # fmt: skip
 
 
+def _finding_data(f: Finding) -> list[Any]:
+    return [f.file, f.line, f.column, f.severity, f.rule, f.message]
+
+
+def _dumps(value: Any) -> bytes:
+    # A compact dump never holds a raw newline: the entry's lines are its records.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def encode_entry(content: FileContent, key: str) -> bytes:
     file = content.file
-    entry = {
+    records = [_dumps(_incident_data(incident, file)) + b"\n" for incident in content.incidents]
+    offsets = [0]
+    for record in records:
+        offsets.append(offsets[-1] + len(record))
+    header = {
         "format": CACHE_FORMAT,
         "version": __version__,
         "key": key,
         "file": file,
         "groups": [_group_data(group, file) for group in content.groups],
-        "incidents": [_incident_data(incident, file) for incident in content.incidents],
-        "findings": [
-            [f.file, f.line, f.column, f.severity, f.rule, f.message] for f in content.findings
-        ],
+        "findings": [_finding_data(f) for f in content.findings],
         "unloaded_ids": sorted(content.unloaded_ids),
+        "index": IncidentIndex.from_incidents(content.incidents).to_data(),
+        "offsets": offsets,
     }
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return b"".join([_dumps(header), b"\n", *records])
 
 
 def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
@@ -324,9 +391,13 @@ def _group(values: list[Any], file: str) -> Group:
     )  # fmt: skip
 
 
-def decode_entry(data: bytes, file: str, key: str) -> FileContent:
-    """The FileContent of an entry, or CacheMissError (or ValueError, TypeError) when unusable."""
-    entry = json.loads(data)
+def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
+    """The file of an entry, its records left undecoded; CacheMissError (or ValueError,
+    TypeError) when the entry is unusable. A record decodes when a query asks for it."""
+    header_end = data.find(b"\n")
+    if header_end < 0:
+        raise CacheMissError("an entry without its index line")
+    entry = _loads_without_gc(data[:header_end])
     if (
         type(entry) is not dict
         or entry.get("format") != CACHE_FORMAT
@@ -335,19 +406,57 @@ def decode_entry(data: bytes, file: str, key: str) -> FileContent:
         or entry.get("file") != file
     ):
         raise CacheMissError("an entry for other bytes, another name or another version")
-    groups, incidents, findings = entry["groups"], entry["incidents"], entry["findings"]
-    unloaded_ids = entry["unloaded_ids"]
+    groups, findings = entry["groups"], entry["findings"]
+    unloaded_ids, offsets = entry["unloaded_ids"], entry["offsets"]
     if not (
         type(groups) is list
-        and type(incidents) is list
         and type(findings) is list
         and type(unloaded_ids) is list
+        and type(offsets) is list
     ):
         raise CacheMissError("an entry of the wrong shape")
-    return FileContent(
+    index = IncidentIndex.from_data(entry["index"])
+    base = header_end + 1
+    if (
+        len(offsets) != len(index) + 1
+        or not set(map(type, offsets)) <= _ONLY_INT
+        or offsets[0] != 0
+        or base + offsets[-1] != len(data)
+        or not all(map(int.__lt__, offsets, offsets[1:]))
+    ):
+        raise CacheMissError("records that do not match the index")
+    ids = index.ids
+
+    def record(row: int) -> Incident:
+        values = json.loads(data[base + offsets[row] : base + offsets[row + 1]])
+        incident = _incident(values, file)
+        if incident.id != ids[row]:
+            raise CacheMissError("a record that does not match the index")
+        return incident
+
+    return FileSource(
         file,
+        key,
         groups=[_group(values, file) for values in groups],
-        incidents=[_incident(values, file) for values in incidents],
         findings=[Finding(*_check(values, _FINDING_TYPES)) for values in findings],
         unloaded_ids=set(_strings(unloaded_ids)),
+        index=index,
+        record=record,
     )
+
+
+def _loads_without_gc(data: bytes) -> Any:
+    # The index is hundreds of thousands of small objects that hold no cycle: the garbage
+    # collector would walk them again and again while they are made, for nothing.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode_entry(data: bytes, file: str, key: str) -> FileContent:
+    """The FileContent of an entry, every record decoded; CacheMissError when unusable."""
+    return decode_source(data, file, key).content()

@@ -2,43 +2,114 @@
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from sahel_timeline.cache import Cache, content_key
+from sahel_timeline.cache import Cache, content_key, store_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
 from sahel_timeline.loader import MAX_FILE_BYTES, Node, parse_yaml_bytes, read_yaml_file
 from sahel_timeline.model import Group, Incident
+from sahel_timeline.query import Query, run_query
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.store_index import (
+    MILESTONE,
+    FileSource,
+    IncidentIndex,
+    rows_in_the_future,
+    select_rows,
+)
 from sahel_timeline.validate import FileContent, validate_document
 
 STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
 DEFAULT_STORE_NAME = "incidents.yaml"
 STORE_SUFFIXES = (".yaml", ".yml")
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # a cold read of this much takes about a second
+DAY_PRECISION_LENGTH = len("2018-03-02")
 
 
-@dataclass
 class Store:
-    files: list[str]
-    registry: GroupRegistry
-    incidents: list[Incident]
-    findings: list[Finding] = field(default_factory=list)
+    """A loaded store: its files, group registry, findings and incidents.
+
+    Incidents are built only when asked for: `select` filters and sorts the index and
+    builds the incidents it returns; `incidents` builds them all (once).
+    """
+
+    def __init__(
+        self,
+        files: list[str],
+        registry: GroupRegistry,
+        index: IncidentIndex,
+        record: Callable[[int], Incident],
+        findings: list[Finding] | None = None,
+    ) -> None:
+        self.files = files
+        self.registry = registry
+        self.index = index
+        self.findings: list[Finding] = findings if findings is not None else []
+        self._record = record
+        self._incidents: list[Incident] | None = None
+
+    @property
+    def incidents(self) -> list[Incident]:
+        """Every incident and milestone, in store order."""
+        if self._incidents is None:
+            self._incidents = [self._record(row) for row in range(len(self.index))]
+        return self._incidents
+
+    @property
+    def incident_count(self) -> int:
+        """How many incidents and milestones the store holds (without building them)."""
+        return len(self.index)
+
+    @property
+    def milestone_count(self) -> int:
+        return self.index.kinds.count(MILESTONE)
 
     @property
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
 
     def incident(self, incident_id: str) -> Incident | None:
-        for incident in self.incidents:
-            if incident.id == incident_id:
-                return incident
-        return None
+        try:
+            return self._record(self.index.ids.index(incident_id))
+        except ValueError:
+            return None
+
+    def incidents_by_id(self) -> Mapping[str, Incident]:
+        """Incidents by id (the last one of a duplicated id), built when looked up."""
+        return _IncidentsById(self)
+
+    def select(self, query: Query, *, apply_limit: bool = True) -> list[Incident]:
+        """`query.run_query(store.incidents, query, registry)`, building only what it returns."""
+        if not apply_limit and query.limit is not None:
+            query = dataclasses.replace(query, limit=None)
+        rows = select_rows(self.index, query, self.registry)
+        if rows is None:
+            return run_query(self.incidents, query, self.registry)
+        if self._incidents is not None:
+            return [self._incidents[row] for row in rows]
+        return [self._record(row) for row in rows]
+
+
+class _IncidentsById(Mapping[str, Incident]):
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._rows = {incident_id: row for row, incident_id in enumerate(store.index.ids)}
+
+    def __getitem__(self, incident_id: str) -> Incident:
+        return self._store._record(self._rows[incident_id])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 def shipped_store_path() -> Path:
@@ -95,6 +166,13 @@ def load_file(
     taken from the cache, findings included; otherwise it is read and the cache updated.
     `progress` hears about files of more than PROGRESS_MIN_BYTES that are read cold.
     """
+    return load_file_source(path, cache, progress).content()
+
+
+def load_file_source(
+    path: Path, cache: Cache | None = None, progress: LoadProgress | None = None
+) -> FileSource:
+    """Like `load_file`, but a cached file's incidents are built only when asked for."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -102,13 +180,20 @@ def load_file(
     except OSError:
         data = None  # read_yaml_file reports it
     if data is None:
-        return _validated_file(*read_yaml_file(path, name), name)
+        return FileSource.from_content(_validated_file(*read_yaml_file(path, name), name))
     assert cache is not None
     key = content_key(data)
     cached = cache.get(name, path, key)
     if cached is not None:
+        cached._reload = lambda: _read_and_cache(data, name, path, key, cache, None).incidents
         return cached
-    if progress is not None and size >= PROGRESS_MIN_BYTES:
+    return FileSource.from_content(_read_and_cache(data, name, path, key, cache, progress), key)
+
+
+def _read_and_cache(
+    data: bytes, name: str, path: Path, key: str, cache: Cache, progress: LoadProgress | None
+) -> FileContent:
+    if progress is not None and len(data) >= PROGRESS_MIN_BYTES:
         root, findings = parse_yaml_bytes(data, name, progress)
         progress.checking(name)
     else:
@@ -139,26 +224,70 @@ def load_store(
 ) -> Store:
     """Load every file of the given stores as one store and apply the cross-record rules.
 
-    With a cache, only the files whose bytes changed are read again; the cross-record
-    rules always run on the whole store.
+    With a cache, only the files whose bytes changed are read again, and the findings of
+    the cross-record rules are reused while no file changed.
     """
-    contents: list[FileContent] = []
+    sources: list[FileSource] = []
     for path in paths:
-        contents.extend(load_file(file, cache, progress) for file in store_files(path))
-    return assemble_store(contents, now)
+        sources.extend(load_file_source(file, cache, progress) for file in store_files(path))
+    return assemble_store(sources, now, cache)
 
 
-def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:
-    contents = list(contents)
-    findings = [finding for content in contents for finding in content.findings]
-    groups = [group for content in contents for group in content.groups]
-    incidents = [incident for content in contents for incident in content.incidents]
+def assemble_store(
+    contents: Iterable[FileContent | FileSource], now: dt.date, cache: Cache | None = None
+) -> Store:
+    sources = [c if isinstance(c, FileSource) else FileSource.from_content(c) for c in contents]
+    findings = [finding for source in sources for finding in source.findings]
+    groups = [group for source in sources for group in source.groups]
+    index = IncidentIndex.concatenate([source.index for source in sources])
+    record = _store_records(sources)
     registry, group_findings = build_registry(groups)
     findings += group_findings
-    unloaded_ids = {i for content in contents for i in content.unloaded_ids}
-    findings += check_incidents(incidents, registry, now, unloaded_ids)
+    where = _Where(sources)
+    keys = [(source.file, source.key) for source in sources]
+    key = store_key(keys) if cache is not None and all(k for _, k in keys) else None  # type: ignore[arg-type]
+    cross_record = cache.get_store_findings(key) if cache is not None and key else None
+    if cross_record is None:
+        unloaded_ids = {i for source in sources for i in source.unloaded_ids}
+        cross_record = check_incidents(index, registry, unloaded_ids, record, where)
+        if cache is not None and key:
+            cache.put_store_findings(key, cross_record)
+    findings += cross_record
+    findings += future_date_findings(index, now, record)
     findings.sort(key=finding_sort_key)
-    return Store([c.file for c in contents], registry, incidents, findings)
+    return Store([s.file for s in sources], registry, index, record, findings)
+
+
+def _store_records(sources: list[FileSource]) -> Callable[[int], Incident]:
+    """A store row -> the incident, built by the file that holds it."""
+    if len(sources) == 1:
+        return sources[0].record
+    starts = [0]
+    for source in sources:
+        starts.append(starts[-1] + len(source.index))
+
+    def record(row: int) -> Incident:
+        if row < 0:
+            raise IndexError(row)
+        number = bisect.bisect_right(starts, row) - 1
+        return sources[number].record(row - starts[number])
+
+    return record
+
+
+class _Where:
+    """`file:line` of a store row, for the messages that point at another record."""
+
+    def __init__(self, sources: list[FileSource]) -> None:
+        self._files = [source.file for source in sources]
+        self._starts = [0]
+        for source in sources:
+            self._starts.append(self._starts[-1] + len(source.index))
+        self._lines = [line for source in sources for line in source.index.lines]
+
+    def __call__(self, row: int) -> str:
+        number = bisect.bisect_right(self._starts, row) - 1
+        return f"{self._files[number]}:{self._lines[row]}"
 
 
 def _finding(
@@ -252,51 +381,71 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
 
 
 def check_incidents(
-    incidents: list[Incident],
+    index: IncidentIndex,
     registry: GroupRegistry,
-    now: dt.date,
-    unloaded_ids: Collection[str] = (),
+    unloaded_ids: Collection[str],
+    record: Callable[[int], Incident],
+    where: Callable[[int], str],
 ) -> list[Finding]:
+    """The rules that span records, on the index; `record` builds only the incidents that
+    have a finding (for the position of the value at fault)."""
     findings: list[Finding] = []
-    by_id: dict[str, Incident] = {}
-    for incident in incidents:
-        if incident.id in by_id:
-            first = by_id[incident.id]
-            message = f"duplicate id {incident.id!r} (first at {_where(first)})"
-            findings.append(_finding(incident, "id", ERROR, "duplicate-id", message))
+    by_id: dict[str, int] = {}
+    for row, incident_id in enumerate(index.ids):
+        if incident_id in by_id:
+            message = f"duplicate id {incident_id!r} (first at {where(by_id[incident_id])})"
+            findings.append(_finding(record(row), "id", ERROR, "duplicate-id", message))
         else:
-            by_id[incident.id] = incident
+            by_id[incident_id] = row
     # Display names first, so that a suggestion reads as the user writes: JNIM, not jnim.
     group_names = [group.short for group in registry if group.short]
     group_names += [name for group in registry for name in group.names()]
-    same_day: dict[tuple[str, str, str], Incident] = {}
-    for incident in incidents:
-        for index, perpetrator in enumerate(incident.perpetrators):
-            if registry.resolve(perpetrator.group) is None:
-                message = (
-                    f"unknown group {perpetrator.group!r}{suggest(perpetrator.group, group_names)}"
-                )
-                path = f"perpetrators.{index}.group"
-                findings.append(_finding(incident, path, ERROR, "unknown-group", message))
-        for index, related in enumerate(incident.related):
-            if related in unloaded_ids and related != incident.id:
+    known_group: dict[str, bool] = {}
+    same_day: dict[tuple[str, str, str], int] = {}
+    ids, dates, kinds, places, codes = (
+        index.ids, index.dates, index.kinds, index.places, index.country_codes,
+    )  # fmt: skip
+    for row, (groups, related_ids) in enumerate(
+        zip(index.perpetrator_groups, index.related, strict=True)
+    ):
+        for position, group in enumerate(groups):
+            known = known_group.get(group)
+            if known is None:
+                known = known_group[group] = registry.resolve(group) is not None
+            if not known:
+                message = f"unknown group {group!r}{suggest(group, group_names)}"
+                path = f"perpetrators.{position}.group"
+                findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
+        incident_id = ids[row]
+        for position, related in enumerate(related_ids):
+            if related in unloaded_ids and related != incident_id:
                 continue  # that incident's own errors are reported where it is written
-            if related not in by_id or related == incident.id:
-                what = "the incident itself" if related == incident.id else "not an id in the store"
+            if related not in by_id or related == incident_id:
+                what = "the incident itself" if related == incident_id else "not an id in the store"
                 message = f"related id {related!r} is {what}{suggest(related, by_id)}"
                 findings.append(
-                    _finding(incident, f"related.{index}", ERROR, "unknown-related", message)
+                    _finding(record(row), f"related.{position}", ERROR, "unknown-related", message)
                 )
-        if incident.start > now:
-            message = f"date {incident.date} is in the future (today is {now.isoformat()})"
-            findings.append(_finding(incident, "date", WARNING, "future-date", message))
-        place = incident.location.place
-        if incident.date.precision == "day" and place and not incident.is_milestone:
-            key = (str(incident.date), incident.location.country_code or "", place.casefold())
-            if key in same_day:
-                first = same_day[key]
-                message = f"same day and place as {first.id!r} ({_where(first)}): a duplicate?"
-                findings.append(_finding(incident, "date", WARNING, "possible-duplicate", message))
+        place = places[row]
+        if place and len(dates[row]) == DAY_PRECISION_LENGTH and kinds[row] != MILESTONE:
+            key = (dates[row], codes[row] or "", place.casefold())
+            first = same_day.get(key)
+            if first is not None:
+                message = f"same day and place as {ids[first]!r} ({where(first)}): a duplicate?"
+                findings.append(
+                    _finding(record(row), "date", WARNING, "possible-duplicate", message)
+                )
             else:
-                same_day[key] = incident
+                same_day[key] = row
+    return findings
+
+
+def future_date_findings(
+    index: IncidentIndex, now: dt.date, record: Callable[[int], Incident]
+) -> list[Finding]:
+    """Incidents dated after `now` (never cached: tomorrow they may be fine)."""
+    findings = []
+    for row in rows_in_the_future(index, now):
+        message = f"date {index.dates[row]} is in the future (today is {now.isoformat()})"
+        findings.append(_finding(record(row), "date", WARNING, "future-date", message))
     return findings
