@@ -447,11 +447,14 @@ def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
 
 def _loads_without_gc(data: bytes) -> Any:
     # The index is hundreds of thousands of small objects that hold no cycle: the garbage
-    # collector would walk them again and again while they are made, for nothing.
+    # collector would walk them again and again while they are made, and at every later
+    # collection, for nothing. They are left to reference counting (gc.freeze).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return json.loads(data)
+        value = json.loads(data)
+        gc.freeze()
+        return value
     finally:
         if enabled:
             gc.enable()
