@@ -54,7 +54,7 @@ from sahel_timeline.model import (
 from sahel_timeline.store_index import FileSource, IncidentIndex
 from sahel_timeline.validate import FileContent
 
-CACHE_FORMAT = 2  # bump when the layout below or the meaning of a FileContent changes
+CACHE_FORMAT = 3  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 CACHE_FOLDER_NAME = "sahel-timeline"
 _FALSE_WORDS = ("", "0", "false", "no", "off")

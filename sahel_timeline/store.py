@@ -408,7 +408,7 @@ def check_incidents(
     for row, (groups, related_ids) in enumerate(
         zip(index.perpetrator_groups, index.related, strict=True)
     ):
-        for position, group in enumerate(groups):
+        for position, group in enumerate(index.values(groups)):
             known = known_group.get(group)
             if known is None:
                 known = known_group[group] = registry.resolve(group) is not None
@@ -417,7 +417,7 @@ def check_incidents(
                 path = f"perpetrators.{position}.group"
                 findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
         incident_id = ids[row]
-        for position, related in enumerate(related_ids):
+        for position, related in enumerate(index.values(related_ids)):
             if related in unloaded_ids and related != incident_id:
                 continue  # that incident's own errors are reported where it is written
             if related not in by_id or related == incident_id:

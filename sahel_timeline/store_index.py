@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from itertools import chain
+from itertools import chain, repeat
 from types import SimpleNamespace
 from typing import Any
 
@@ -44,12 +44,19 @@ _STR = frozenset({str})
 _INT = frozenset({int})
 _OPT_STR = frozenset({str, type(None)})
 _OPT_INT = frozenset({int, type(None)})
-_LIST = frozenset({list})
+DEFAULT_SEPARATOR = "|"  # JSON writes it as is (a control character needs an escape)
+_LIST_COLUMNS = ("perpetrator_groups", "perpetrator_statuses", "tactics", "targets", "tags",
+                 "related")  # fmt: skip
 
 
 @dataclass
 class IncidentIndex:
-    """One row per incident, in store order; each field is a column."""
+    """One row per incident, in store order; each field is a column.
+
+    A list column holds each row's values packed in one string, every value preceded by
+    `separator` (`""` for no value): a string is far cheaper to parse than a list. The
+    separator is a character that no value of the index contains; `values` unpacks a row.
+    """
 
     ids: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
@@ -61,19 +68,25 @@ class IncidentIndex:
     country_codes: list[str | None] = field(default_factory=list)  # location.country_code
     places: list[str | None] = field(default_factory=list)
     killed: list[int | None] = field(default_factory=list)  # the high figure
-    perpetrator_groups: list[list[str]] = field(default_factory=list)  # as written
-    perpetrator_statuses: list[list[str]] = field(default_factory=list)
-    tactics: list[list[str]] = field(default_factory=list)
-    targets: list[list[str]] = field(default_factory=list)
-    tags: list[list[str]] = field(default_factory=list)
-    related: list[list[str]] = field(default_factory=list)
+    perpetrator_groups: list[str] = field(default_factory=list)  # as written; packed
+    perpetrator_statuses: list[str] = field(default_factory=list)  # packed
+    tactics: list[str] = field(default_factory=list)  # packed
+    targets: list[str] = field(default_factory=list)  # packed
+    tags: list[str] = field(default_factory=list)  # packed
+    related: list[str] = field(default_factory=list)  # packed
+    separator: str = DEFAULT_SEPARATOR
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def values(self, packed: str) -> list[str]:
+        """The values of a row of a list column."""
+        return packed.split(self.separator)[1:] if packed else []
+
     @classmethod
     def from_incidents(cls, incidents: Iterable[Incident]) -> IncidentIndex:
         index = cls()
+        lists: dict[str, list[list[str]]] = {column: [] for column in _LIST_COLUMNS}
         for incident in incidents:
             location = incident.location
             index.ids.append(incident.id)
@@ -86,13 +99,23 @@ class IncidentIndex:
             index.country_codes.append(location.country_code)
             index.places.append(location.place)
             index.killed.append(incident.killed.high if incident.killed is not None else None)
-            index.perpetrator_groups.append([p.group for p in incident.perpetrators])
-            index.perpetrator_statuses.append([p.status for p in incident.perpetrators])
-            index.tactics.append(list(incident.tactics))
-            index.targets.append(list(incident.targets))
-            index.tags.append(list(incident.tags))
-            index.related.append(list(incident.related))
+            lists["perpetrator_groups"].append([p.group for p in incident.perpetrators])
+            lists["perpetrator_statuses"].append([p.status for p in incident.perpetrators])
+            lists["tactics"].append(list(incident.tactics))
+            lists["targets"].append(list(incident.targets))
+            lists["tags"].append(list(incident.tags))
+            lists["related"].append(list(incident.related))
+        index._pack(lists)
         return index
+
+    def _pack(self, lists: dict[str, list[list[str]]]) -> None:
+        used = {char for rows in lists.values() for row in rows for value in row for char in value}
+        separator = DEFAULT_SEPARATOR
+        while separator in used:  # a value holds it: take the next character nobody uses
+            separator = chr(ord(separator) + 1)
+        self.separator = separator
+        for column, rows in lists.items():
+            setattr(self, column, ["".join(separator + value for value in row) for row in rows])
 
     @classmethod
     def concatenate(cls, parts: Sequence[IncidentIndex]) -> IncidentIndex:
@@ -103,31 +126,40 @@ class IncidentIndex:
             getattr(index, column).extend(
                 chain.from_iterable(getattr(part, column) for part in parts)
             )
+        if len({part.separator for part in parts}) > 1:  # rare: repack with one separator
+            index._pack(
+                {
+                    column: [part.values(row) for part in parts for row in getattr(part, column)]
+                    for column in _LIST_COLUMNS
+                }
+            )
+        else:
+            index.separator = parts[0].separator if parts else DEFAULT_SEPARATOR
         return index
 
-    def to_data(self) -> dict[str, list[Any]]:
-        return {column: getattr(self, column) for column in _COLUMNS}
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {column: getattr(self, column) for column in _COLUMNS}
+        data["separator"] = self.separator
+        return data
 
     @classmethod
     def from_data(cls, data: object) -> IncidentIndex:
         """The index written by `to_data`, values type-checked; IndexDataError if odd."""
-        if type(data) is not dict or set(data) != set(_COLUMNS):
+        if type(data) is not dict or set(data) != {*_COLUMNS, "separator"}:
             raise IndexDataError("an index with other columns")
+        separator = data["separator"]
+        if type(separator) is not str or len(separator) != 1:
+            raise IndexDataError("an index without a separator")
         size = len(data["ids"]) if type(data["ids"]) is list else -1
         for column, allowed in _COLUMN_TYPES.items():
             values = data[column]
             if type(values) is not list or len(values) != size:
                 raise IndexDataError(f"column {column} of the wrong shape")
-            if allowed is _LIST:
-                if not (
-                    set(map(type, values)) <= _LIST
-                    and set(map(type, chain.from_iterable(values))) <= _STR
-                ):
-                    raise IndexDataError(f"column {column} holds something else than lists of text")
-            elif not set(map(type, values)) <= allowed:
+            if not set(map(type, values)) <= allowed:
                 raise IndexDataError(f"column {column} holds a value of the wrong type")
-        if list(map(len, data["perpetrator_groups"])) != list(
-            map(len, data["perpetrator_statuses"])
+        groups, statuses = data["perpetrator_groups"], data["perpetrator_statuses"]
+        if list(map(str.count, groups, repeat(separator))) != list(
+            map(str.count, statuses, repeat(separator))
         ):
             raise IndexDataError("perpetrator columns that do not pair up")
         return cls(**data)
@@ -144,14 +176,14 @@ _COLUMN_TYPES: dict[str, frozenset[type]] = {
     "country_codes": _OPT_STR,
     "places": _OPT_STR,
     "killed": _OPT_INT,
-    "perpetrator_groups": _LIST,
-    "perpetrator_statuses": _LIST,
-    "tactics": _LIST,
-    "targets": _LIST,
-    "tags": _LIST,
-    "related": _LIST,
+    "perpetrator_groups": _STR,
+    "perpetrator_statuses": _STR,
+    "tactics": _STR,
+    "targets": _STR,
+    "tags": _STR,
+    "related": _STR,
 }
-_COLUMNS = tuple(f.name for f in fields(IncidentIndex))
+_COLUMNS = tuple(f.name for f in fields(IncidentIndex) if f.name != "separator")
 assert set(_COLUMNS) == set(_COLUMN_TYPES)
 
 
@@ -202,7 +234,8 @@ def select_rows(index: IncidentIndex, query: Query, registry: GroupRegistry) -> 
     ):
         if wanted:
             folded = {value.casefold() for value in wanted}
-            rows = [r for r in rows if any(v.casefold() in folded for v in column[r])]
+            values = index.values
+            rows = [r for r in rows if any(v.casefold() in folded for v in values(column[r]))]
     if flt.kinds:
         kinds, column = {value.casefold() for value in flt.kinds}, index.kinds
         rows = [r for r in rows if column[r].casefold() in kinds]
@@ -248,7 +281,7 @@ def _perpetrator_rows(
             if wants_unknown and kinds[row] != MILESTONE:
                 kept.append(row)
             continue
-        for ref, status in zip(refs, all_statuses[row], strict=True):
+        for ref, status in zip(index.values(refs), index.values(all_statuses[row]), strict=True):
             if group_ids is not None and group_of(ref) not in group_ids:
                 continue
             if statuses and status.casefold() not in named_statuses:

@@ -119,7 +119,7 @@ def test_only_the_edited_file_of_a_folder_store_is_read_again(tmp_path: Path) ->
         lambda text: "not json at all",
         lambda text: "[]",
         lambda text: text.replace('"version":"', '"version":"0.0.0-other'),
-        lambda text: text.replace('"format":2', '"format":999'),
+        lambda text: text.replace(f'"format":{CACHE_FORMAT}', '"format":999'),
         lambda text: text.replace('"a-1"', "12345"),  # an id of the wrong type
         lambda text: text.replace('"key":"', '"key":"0'),  # an entry for other bytes
     ],
@@ -393,7 +393,7 @@ def test_a_corrupt_store_level_entry_is_ignored(tmp_path: Path, cli_env: dict) -
     cold = run(cli_env, "validate", str(store))
     assert "duplicate-id" in cold
     [entry] = (Path(os.environ["XDG_CACHE_HOME"]) / "sahel-timeline" / "stores").rglob("*.json")
-    for damage in ('{"format":2,"findings":[[1,2]]}', "[]", "not json"):
+    for damage in (f'{{"format":{CACHE_FORMAT},"findings":[[1,2]]}}', "[]", "not json"):
         entry.write_text(damage, encoding="utf-8")
         assert run(cli_env, "validate", str(store)) == cold
 
@@ -421,3 +421,25 @@ def test_a_warm_validate_builds_no_incident(
     monkeypatch.setattr(sahel_timeline.cache, "_incident", refuse)
     result = CliRunner().invoke(app, ["validate", str(store)], env=cli_env)
     assert result.output == cold and not isinstance(result.exception, AssertionError)
+
+
+def test_a_value_holding_the_index_separator_is_still_found() -> None:
+    from sahel_timeline.model import FuzzyDate, Incident, Location
+    from sahel_timeline.query import Query, build_filter, run_query
+    from sahel_timeline.registry import GroupRegistry
+    from sahel_timeline.store_index import IncidentIndex, select_rows
+
+    incidents = [
+        Incident("a-1", "One", FuzzyDate(2018), location=Location("Mali"), tags=("x|y", "x")),
+        Incident("a-2", "Two", FuzzyDate(2019), location=Location("Mali"), tags=("y",)),
+    ]
+    index = IncidentIndex.from_data(
+        json.loads(json.dumps(IncidentIndex.from_incidents(incidents).to_data()))
+    )
+    assert index.separator != "|"
+    for tag in ("x|y", "x", "y"):
+        query = Query(build_filter(tags=[tag]))
+        expected = [i.id for i in run_query(incidents, query, GroupRegistry())]
+        assert [
+            incidents[row].id for row in select_rows(index, query, GroupRegistry()) or []
+        ] == expected
