@@ -400,7 +400,8 @@ def check_incidents(
     # Display names first, so that a suggestion reads as the user writes: JNIM, not jnim.
     group_names = [group.short for group in registry if group.short]
     group_names += [name for group in registry for name in group.names()]
-    known_group: dict[str, bool] = {}
+    # Rows name the same few groups again and again: each packed list is resolved once.
+    unknown_of: dict[str, list[tuple[int, str]]] = {}
     same_day: dict[tuple[str, str, str], int] = {}
     ids, dates, kinds, places, codes = (
         index.ids, index.dates, index.kinds, index.places, index.country_codes,
@@ -408,16 +409,19 @@ def check_incidents(
     for row, (groups, related_ids) in enumerate(
         zip(index.perpetrator_groups, index.related, strict=True)
     ):
-        for position, group in enumerate(index.values(groups)):
-            known = known_group.get(group)
-            if known is None:
-                known = known_group[group] = registry.resolve(group) is not None
-            if not known:
-                message = f"unknown group {group!r}{suggest(group, group_names)}"
-                path = f"perpetrators.{position}.group"
-                findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
+        unknown = unknown_of.get(groups)
+        if unknown is None:
+            unknown = unknown_of[groups] = [
+                (position, group)
+                for position, group in enumerate(index.values(groups))
+                if registry.resolve(group) is None
+            ]
+        for position, group in unknown:
+            message = f"unknown group {group!r}{suggest(group, group_names)}"
+            path = f"perpetrators.{position}.group"
+            findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
         incident_id = ids[row]
-        for position, related in enumerate(index.values(related_ids)):
+        for position, related in enumerate(index.values(related_ids) if related_ids else ()):
             if related in unloaded_ids and related != incident_id:
                 continue  # that incident's own errors are reported where it is written
             if related not in by_id or related == incident_id:
