@@ -85,33 +85,40 @@ class IncidentIndex:
 
     @classmethod
     def from_incidents(cls, incidents: Iterable[Incident]) -> IncidentIndex:
-        index = cls()
-        lists: dict[str, list[list[str]]] = {column: [] for column in _LIST_COLUMNS}
-        for incident in incidents:
-            location = incident.location
-            index.ids.append(incident.id)
-            index.kinds.append(incident.kind)
-            index.dates.append(str(incident.date))
-            index.starts.append(incident.start.toordinal())
-            index.ends.append(incident.end.toordinal())
-            index.lines.append(incident.origin.line if incident.origin is not None else 1)
-            index.countries.append(location.country)
-            index.country_codes.append(location.country_code)
-            index.places.append(location.place)
-            index.killed.append(incident.killed.high if incident.killed is not None else None)
-            lists["perpetrator_groups"].append([p.group for p in incident.perpetrators])
-            lists["perpetrator_statuses"].append([p.status for p in incident.perpetrators])
-            lists["tactics"].append(list(incident.tactics))
-            lists["targets"].append(list(incident.targets))
-            lists["tags"].append(list(incident.tags))
-            lists["related"].append(list(incident.related))
-        index._pack(lists)
+        # Column by column over a list: each pass is a comprehension, several times faster
+        # than appending to sixteen lists per incident.
+        items = list(incidents)
+        locations = [incident.location for incident in items]
+        lines = [incident.origin.line if incident.origin else 1 for incident in items]
+        index = cls(
+            ids=[incident.id for incident in items],
+            kinds=[incident.kind for incident in items],
+            dates=[str(incident.date) for incident in items],
+            starts=[incident.date.start.toordinal() for incident in items],
+            ends=[incident.end.toordinal() for incident in items],
+            lines=lines,
+            countries=[location.country for location in locations],
+            country_codes=[location.country_code for location in locations],
+            places=[location.place for location in locations],
+            killed=[incident.killed.high if incident.killed else None for incident in items],
+        )
+        perpetrators = [incident.perpetrators for incident in items]
+        index._pack(
+            {
+                "perpetrator_groups": [[p.group for p in ps] for ps in perpetrators],
+                "perpetrator_statuses": [[p.status for p in ps] for ps in perpetrators],
+                "tactics": [incident.tactics for incident in items],
+                "targets": [incident.targets for incident in items],
+                "tags": [incident.tags for incident in items],
+                "related": [incident.related for incident in items],
+            }
+        )
         return index
 
-    def _pack(self, lists: dict[str, list[list[str]]]) -> None:
-        used = {char for rows in lists.values() for row in rows for value in row for char in value}
+    def _pack(self, lists: dict[str, list[Sequence[str]]]) -> None:
+        everything = "".join(map("".join, chain.from_iterable(lists.values())))
         separator = DEFAULT_SEPARATOR
-        while separator in used:  # a value holds it: take the next character nobody uses
+        while separator in everything:  # a value holds it: take the next one nobody uses
             separator = chr(ord(separator) + 1)
         self.separator = separator
         for column, rows in lists.items():
