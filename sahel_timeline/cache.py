@@ -56,6 +56,7 @@ from sahel_timeline.validate import FileContent
 
 CACHE_FORMAT = 3  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
+FREEZE_MIN_BYTES = 1024 * 1024  # an index of about 5,000 incidents
 CACHE_FOLDER_NAME = "sahel-timeline"
 _FALSE_WORDS = ("", "0", "false", "no", "off")
 
@@ -448,12 +449,14 @@ def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
 def _loads_without_gc(data: bytes) -> Any:
     # The index is hundreds of thousands of small objects that hold no cycle: the garbage
     # collector would walk them again and again while they are made, and at every later
-    # collection, for nothing. They are left to reference counting (gc.freeze).
+    # collection, for nothing. A big one is left to reference counting (gc.freeze: the
+    # collector ignores every object alive at that point; a small one is not worth it).
     enabled = gc.isenabled()
     gc.disable()
     try:
         value = json.loads(data)
-        gc.freeze()
+        if len(data) >= FREEZE_MIN_BYTES:
+            gc.freeze()
         return value
     finally:
         if enabled:
