@@ -43,6 +43,7 @@ from sahel_timeline import __version__
 from sahel_timeline.findings import Finding
 from sahel_timeline.model import (
     Figure,
+    FileContent,
     FuzzyDate,
     Group,
     Incident,
@@ -52,7 +53,6 @@ from sahel_timeline.model import (
     Source,
 )
 from sahel_timeline.store_index import FileSource, IncidentIndex
-from sahel_timeline.validate import FileContent
 
 CACHE_FORMAT = 3  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sahel_timeline.errors import SahelError, UsageError
-from sahel_timeline.model import Figure, FuzzyDate, Incident, Source
+from sahel_timeline.model import Figure, FileContent, FuzzyDate, Incident, Source
 from sahel_timeline.store import (
     STORE_SUFFIXES,
     Store,
@@ -23,7 +23,6 @@ from sahel_timeline.store import (
     load_file_bytes,
     load_store,
 )
-from sahel_timeline.validate import FileContent
 
 DIFF_FORMATS = ("text", "markdown", "json")
 ABSENT = "(none)"

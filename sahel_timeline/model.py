@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sahel_timeline.findings import Finding
+
 FUZZY_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 MONTH_ABBREVIATIONS = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -222,3 +224,16 @@ class Group:
         if self.short:
             names.append(self.short)
         return tuple(names)
+
+
+@dataclass
+class FileContent:
+    """What one store file holds once validated: the unit a cache can keep."""
+
+    file: str
+    groups: list[Group] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Ids of incidents written in the file but left out for their errors: a `related` entry
+    # naming one of them is not "unknown", it points at a record that needs fixing.
+    unloaded_ids: set[str] = field(default_factory=set)

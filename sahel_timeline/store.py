@@ -8,15 +8,19 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sahel_timeline.cache import Cache, content_key, store_key
 from sahel_timeline.errors import SahelError
+from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
-from sahel_timeline.loader import MAX_FILE_BYTES, Node, parse_yaml_bytes, read_yaml_file
-from sahel_timeline.model import Group, Incident
+from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.query import Query, run_query
 from sahel_timeline.registry import GroupRegistry
+
+if TYPE_CHECKING:
+    from sahel_timeline.loader import Node
+
 from sahel_timeline.store_index import (
     MILESTONE,
     FileSource,
@@ -24,7 +28,6 @@ from sahel_timeline.store_index import (
     rows_in_the_future,
     select_rows,
 )
-from sahel_timeline.validate import FileContent, validate_document
 
 STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
 DEFAULT_STORE_NAME = "incidents.yaml"
@@ -174,14 +177,11 @@ def load_file_source(
 ) -> FileSource:
     """Like `load_file`, but a cached file's incidents are built only when asked for."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_FILE_BYTES and cache is not None else None
-    except OSError:
-        data = None  # read_yaml_file reports it
+    data, unreadable = read_store_bytes(path, name)
     if data is None:
-        return FileSource.from_content(_validated_file(*read_yaml_file(path, name), name))
-    assert cache is not None
+        return FileSource.from_content(FileContent(name, findings=unreadable))
+    if cache is None:
+        return FileSource.from_content(load_file_bytes(data, name))
     key = content_key(data)
     cached = cache.get(name, path, key)
     if cached is not None:
@@ -193,6 +193,8 @@ def load_file_source(
 def _read_and_cache(
     data: bytes, name: str, path: Path, key: str, cache: Cache, progress: LoadProgress | None
 ) -> FileContent:
+    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
+
     if progress is not None and len(data) >= PROGRESS_MIN_BYTES:
         root, findings = parse_yaml_bytes(data, name, progress)
         progress.checking(name)
@@ -205,10 +207,16 @@ def _read_and_cache(
 
 def load_file_bytes(data: bytes, name: str) -> FileContent:
     """Validate one store file given as bytes (stdin, a git revision) under a display name."""
+    from sahel_timeline.loader import parse_yaml_bytes
+
     return _validated_file(*parse_yaml_bytes(data, name), name)
 
 
 def _validated_file(root: Node | None, findings: list[Finding], name: str) -> FileContent:
+    # The parser and the validator are imported only when a file is read cold: a query
+    # answered from the cache does not pay for them.
+    from sahel_timeline.validate import validate_document
+
     content = (
         validate_document(root, name) if not findings or root is not None else FileContent(name)
     )

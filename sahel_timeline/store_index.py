@@ -18,7 +18,7 @@ from typing import Any
 
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
-from sahel_timeline.model import Group, Incident, Location
+from sahel_timeline.model import FileContent, Group, Incident, Location
 from sahel_timeline.query import (
     SORT_KEYS,
     Query,
@@ -30,7 +30,6 @@ from sahel_timeline.query import (
     _unknown_value_message,
 )
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.validate import FileContent
 from sahel_timeline.vocab import UNKNOWN_STATUS
 
 MILESTONE = "milestone"

@@ -6,27 +6,19 @@ Rules that need the whole store (duplicate ids, unknown groups, related ids) are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from sahel_timeline import schema
-from sahel_timeline.findings import Finding
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
-from sahel_timeline.model import Group, Incident, Location, Origin, Perpetrator, Source
+from sahel_timeline.model import (
+    FileContent,
+    Group,
+    Incident,
+    Location,
+    Origin,
+    Perpetrator,
+    Source,
+)
 from sahel_timeline.schema import INVALID, Checker
 from sahel_timeline.vocab import SCHEMA_VERSION
-
-
-@dataclass
-class FileContent:
-    """What one store file holds once validated: the unit a cache can keep."""
-
-    file: str
-    groups: list[Group] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    # Ids of incidents written in the file but left out for their errors: a `related` entry
-    # naming one of them is not "unknown", it points at a record that needs fixing.
-    unloaded_ids: set[str] = field(default_factory=set)
 
 
 def validate_document(root: Node | None, file: str) -> FileContent:

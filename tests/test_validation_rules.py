@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import sahel_timeline
-from sahel_timeline import loader
+from sahel_timeline import files
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, WARNING, Finding
 from sahel_timeline.store import Store, load_store
@@ -105,7 +105,7 @@ _RULE_ARGUMENTS = {
     "Text": (None, "pattern_rule"),
     "Integer": (None, "rule_below_minimum"),
 }
-_CORE_MODULES = ("loader.py", "schema.py", "validate.py", "store.py")
+_CORE_MODULES = ("files.py", "loader.py", "schema.py", "validate.py", "store.py")
 
 
 def rule_codes_in_source() -> set[str]:
@@ -222,7 +222,7 @@ def test_unreadable_file_is_a_finding_not_an_exception(
 def test_file_over_the_size_limit_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2 * 1024 * 1024)
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 2 * 1024 * 1024)
     path = tmp_path / "huge.yaml"
     path.write_bytes(b"schema_version: 1\n" + b"#" * (3 * 1024 * 1024))
 

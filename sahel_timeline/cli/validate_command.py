@@ -21,6 +21,7 @@ from sahel_timeline.cli.environment import (
 from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.findings import count_by_severity
+from sahel_timeline.model import FileContent
 from sahel_timeline.report_formats import format_findings, resolve_format
 from sahel_timeline.store import (
     Store,
@@ -30,7 +31,6 @@ from sahel_timeline.store import (
     store_files,
 )
 from sahel_timeline.store_index import FileSource
-from sahel_timeline.validate import FileContent
 
 STDIN_PATH = "-"
 STDIN_NAME = "<stdin>"
