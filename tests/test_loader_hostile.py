@@ -342,3 +342,29 @@ def test_validate_folder_without_yaml_files_exits_1_with_a_message(
     assert result.exit_code == 1
     assert "no .yaml or .yml files" in result.stderr
     assert "valid" not in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_given_as_a_store_is_refused_instead_of_read_forever(
+    cli_env: dict[str, str],
+) -> None:
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["validate", "/dev/zero"], env=cli_env)
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    assert "/dev/zero:1:1: error unreadable-file" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_is_read_as_a_store_file(tmp_path: Path) -> None:
+    pipe = tmp_path / "store.pipe"
+    os.mkfifo(pipe)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", f"open({str(pipe)!r}, 'w').write('schema_version: 1\\nbogus: 1\\n')"]
+    )
+    try:
+        store = load_store([pipe], dt.date(2026, 11, 21))
+    finally:
+        writer.wait(timeout=10)
+    assert [(f.rule, f.line) for f in store.findings] == [("unknown-key", 2)]
