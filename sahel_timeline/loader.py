@@ -14,9 +14,10 @@ stream and builds its own small nodes, so that
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -100,7 +101,7 @@ class _Builder:
             self.report(line, column, rule, "too many problems of this kind; stopped reading")
             raise _StopReadingError
 
-    def check_node_markup(self, event: yaml.NodeEvent, line: int, column: int) -> None:
+    def check_node_markup(self, event: Any, line: int, column: int) -> None:
         if event.anchor is not None:
             self.report_markup(
                 line, column, "yaml-anchor",
@@ -133,7 +134,8 @@ def parse_yaml_text(
     builder = _Builder(file, findings)
     documents = 0
     loader = _EventLoader(text)
-    get_event = loader.get_event
+    # libyaml's events are read by attribute; their classes are not typed per kind.
+    get_event: Callable[[], Any] = loader.get_event
     scalar_event, mapping_start, sequence_start = (
         yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from sahel_timeline.model import Group
 
@@ -36,7 +36,7 @@ class GroupRegistry:
     def __contains__(self, group_id: object) -> bool:
         return group_id in self.groups
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Group]:
         return iter(self.groups.values())
 
     def __len__(self) -> int:

@@ -171,7 +171,7 @@ class IncidentIndex:
         return cls(**data)
 
 
-_COLUMN_TYPES: dict[str, frozenset[type]] = {
+_COLUMN_TYPES: dict[str, frozenset[object]] = {
     "ids": _STR,
     "kinds": _STR,
     "dates": _STR,

@@ -34,6 +34,13 @@ TACTICS: dict[str, tuple[str, str]] = {
     "other": ("Strategic developments", "Other"),
 }
 
+# ACLED's geo_precision (1 the town, 2 near a town or part of a region, 3 only a larger
+# region) read as our location precision, and ours written as ACLED's.
+ACLED_GEO_PRECISION: dict[int, str] = {1: "settlement", 2: "area", 3: "region"}
+GEO_PRECISION_FOR_ACLED: dict[str, int] = {
+    "site": 1, "settlement": 1, "area": 2, "region": 3, "country": 3,
+}  # fmt: skip
+
 TARGETS = (
     "civilians", "military", "police", "gendarmerie", "un-peacekeepers", "foreign-military",
     "diplomatic", "government", "elections", "infrastructure", "religious", "business",

@@ -55,3 +55,11 @@ def test_code_is_ruff_clean(args: list[str]) -> None:
         [ruff, *args, *folders], cwd=REPOSITORY, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_code_type_checks_with_mypy() -> None:
+    mypy_api = pytest.importorskip("mypy.api", reason="mypy comes with the test extra")
+    stdout, stderr, status = mypy_api.run(
+        ["--config-file", str(REPOSITORY / "pyproject.toml"), str(REPOSITORY / "sahel_timeline")]
+    )
+    assert status == 0, stdout + stderr

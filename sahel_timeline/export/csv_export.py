@@ -18,7 +18,7 @@ from sahel_timeline.export.escaping import neutralise_formula
 from sahel_timeline.labels import group_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.vocab import TACTICS
+from sahel_timeline.vocab import GEO_PRECISION_FOR_ACLED, TACTICS
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
@@ -73,11 +73,6 @@ ACLED_TARGET_ACTORS: dict[str, tuple[str, str]] = {
     "foreign-military": ("Foreign military forces", EXTERNAL_FORCES),
 }
 MINUSMA = "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali"
-# Our location precision as ACLED's geo_precision: 1 the town, 2 near it or part of a
-# region, 3 only a larger region.
-GEO_PRECISION: dict[str, str] = {
-    "site": "1", "settlement": "1", "area": "2", "region": "3", "country": "3",
-}  # fmt: skip
 
 
 def export_csv(
@@ -199,7 +194,9 @@ def acled_row(incident: Incident, registry: GroupRegistry) -> Row:
         "latitude": _number(location.lat),
         "longitude": _number(location.lon),
         "geo_precision": _number(
-            GEO_PRECISION.get(location.precision or "") if location.has_coordinates else None
+            GEO_PRECISION_FOR_ACLED.get(location.precision or "")
+            if location.has_coordinates
+            else None
         ),
         "source": _text(LIST_SEPARATOR.join(publishers)),
         "source_scale": _text(None),

@@ -28,7 +28,7 @@ from typing import Any
 from sahel_timeline.errors import SahelError
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.vocab import Country, find_country
+from sahel_timeline.vocab import ACLED_GEO_PRECISION, Country, find_country
 
 ID_PREFIX = "acled-"
 ACLED_PUBLISHER = "Armed Conflict Location & Event Data Project (ACLED)"
@@ -719,8 +719,6 @@ def resolve_groups(
 # Events -> entries
 # ---------------------------------------------------------------------------------------
 
-GEO_PRECISIONS = {1: "settlement", 2: "area", 3: "region"}
-
 
 @dataclass
 class ImportedEntry:
@@ -797,7 +795,7 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
                 f"ACLED's coordinates {record.lat:g}, {record.lon:g} lie outside {country.name}; "
                 "they are left out."
             )
-    location["precision"] = GEO_PRECISIONS[record.geo_precision]
+    location["precision"] = ACLED_GEO_PRECISION[record.geo_precision]
 
     primary = [a.name for a in event.actors if a.primary]
     title = f"{what} in {record.location or record.admin1 or country.name}, {country.name}"

@@ -188,7 +188,8 @@ def _read_list(loader: Any, key: str, key_line: int, value: Any, lines: list[str
         _skip(loader, value)
         return ListInfo(key, key_line, block=False, empty_inline=False)
     info = ListInfo(key, key_line, block=not value.flow_style, empty_inline=False)
-    info.dash_column = value.start_mark.column
+    start_mark: Any = value.start_mark  # libyaml always sets it; the stubs say Optional
+    info.dash_column = start_mark.column
     while True:
         item = loader.get_event()
         if isinstance(item, yaml.SequenceEndEvent):
@@ -224,7 +225,7 @@ def scan_structure(text: str, file: str) -> FileStructure:
     newline = "\r\n" if "\r\n" in text else "\n"
     lists: dict[str, ListInfo] = {}
     top_lines: list[int] = []
-    loader = _EventLoader(text)
+    loader: Any = _EventLoader(text)
     try:
         loader.get_event()  # stream start
         event = loader.get_event()
