@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import hashlib
 import json
 import mmap
@@ -41,6 +40,7 @@ from typing import Any
 
 from sahel_timeline import __version__
 from sahel_timeline.findings import Finding
+from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import (
     Figure,
     FileContent,
@@ -447,20 +447,10 @@ def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
 
 
 def _loads_without_gc(data: bytes) -> Any:
-    # The index is hundreds of thousands of small objects that hold no cycle: the garbage
-    # collector would walk them again and again while they are made, and at every later
-    # collection, for nothing. A big one is left to reference counting (gc.freeze: the
-    # collector ignores every object alive at that point; a small one is not worth it).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        value = json.loads(data)
-        if len(data) >= FREEZE_MIN_BYTES:
-            gc.freeze()
-        return value
-    finally:
-        if enabled:
-            gc.enable()
+    # The index is hundreds of thousands of small objects; a big one is also frozen out of
+    # later collections (a small one is not worth it).
+    with collector_paused(freeze=len(data) >= FREEZE_MIN_BYTES):
+        return json.loads(data)
 
 
 def decode_entry(data: bytes, file: str, key: str) -> FileContent:

@@ -337,12 +337,18 @@ class Figure(Spec):
 class ListOf(Spec):
     item: Spec
     description: str = ""
+    # Give (value, node) pairs, for items whose later rules point inside them.
+    with_nodes: bool = False
 
     def convert(self, node: Node, checker: Checker) -> Any:
         if not isinstance(node, Sequence):
             checker.error(node, "wrong-type", f"expected a list, found {describe_node(node)}")
             return INVALID
-        values = [self.item.convert(child, checker) for child in node.items]
+        convert = self.item.convert
+        if self.with_nodes:
+            pairs = [(convert(child, checker), child) for child in node.items]
+            return [(value, child) for value, child in pairs if value is not INVALID]
+        values = [convert(child, checker) for child in node.items]
         return [v for v in values if v is not INVALID]
 
     def json_schema(self) -> dict[str, Any]:
@@ -503,7 +509,7 @@ INCIDENT = Record(
         "location": LOCATION,
         "tactics": Nullable(ListOf(Choice(tuple(TACTICS), "unknown-tactic"))),
         "targets": Nullable(ListOf(Choice(TARGETS, "unknown-target"))),
-        "perpetrators": Nullable(ListOf(PERPETRATOR)),
+        "perpetrators": Nullable(ListOf(PERPETRATOR, with_nodes=True)),
         "killed": Nullable(Figure()),
         "attackers_killed": Nullable(Figure()),
         "wounded": Nullable(Figure()),

@@ -14,6 +14,7 @@ from sahel_timeline.cache import Cache, content_key, store_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
+from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.query import Query, run_query
 from sahel_timeline.registry import GroupRegistry
@@ -193,23 +194,27 @@ def load_file_source(
 def _read_and_cache(
     data: bytes, name: str, path: Path, key: str, cache: Cache, progress: LoadProgress | None
 ) -> FileContent:
-    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
-
-    if progress is not None and len(data) >= PROGRESS_MIN_BYTES:
-        root, findings = parse_yaml_bytes(data, name, progress)
-        progress.checking(name)
-    else:
-        root, findings = parse_yaml_bytes(data, name)
-    content = _validated_file(root, findings, name)
+    content = parse_and_validate(data, name, progress)
     cache.put(name, path, key, content)
     return content
 
 
 def load_file_bytes(data: bytes, name: str) -> FileContent:
     """Validate one store file given as bytes (stdin, a git revision) under a display name."""
-    from sahel_timeline.loader import parse_yaml_bytes
+    return parse_and_validate(data, name)
 
-    return _validated_file(*parse_yaml_bytes(data, name), name)
+
+def parse_and_validate(data: bytes, name: str, progress: LoadProgress | None = None) -> FileContent:
+    """A cold read: parse the bytes and validate what they hold, every problem a finding."""
+    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
+
+    with collector_paused():
+        if progress is not None and len(data) >= PROGRESS_MIN_BYTES:
+            root, findings = parse_yaml_bytes(data, name, progress)
+            progress.checking(name)
+        else:
+            root, findings = parse_yaml_bytes(data, name)
+        return _validated_file(root, findings, name)
 
 
 def _validated_file(root: Node | None, findings: list[Finding], name: str) -> FileContent:

@@ -111,7 +111,7 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
     assert isinstance(node, Mapping)
     kind = values.get("kind", "incident")
     location = _location(values.get("location") or {}, node, checker)
-    perpetrator_nodes = _perpetrators(node, checker)
+    perpetrator_nodes = _perpetrators(values.get("perpetrators") or [])
     perpetrators = tuple(perpetrator for perpetrator, _ in perpetrator_nodes)
     sources = tuple(_source(source) for source in values.get("sources") or () if "title" in source)
     _check_incident_rules(node, values, kind, location, checker)
@@ -192,17 +192,11 @@ def _given(node: Mapping, key: str) -> bool:
     return child is not None and not (isinstance(child, Scalar) and child.is_null)
 
 
-def _perpetrators(incident_node: Mapping, checker: Checker) -> list[tuple[Perpetrator, Mapping]]:
-    # Converted again item by item (silently: the record pass already reported) so that
-    # each perpetrator keeps its position for the claim rules.
-    node = incident_node.items.get("perpetrators")
-    if not isinstance(node, Sequence):
-        return []
-    quiet = Checker(checker.file)
+def _perpetrators(converted: list[tuple[dict, Node]]) -> list[tuple[Perpetrator, Mapping]]:
+    """The complete perpetrators, each with its node (the claim rules point inside it)."""
     found = []
-    for item in node.items:
-        values = schema.PERPETRATOR.convert(item, quiet)
-        if values is not INVALID and "group" in values and "status" in values:
+    for values, item in converted:
+        if "group" in values and "status" in values:
             assert isinstance(item, Mapping)
             perpetrator = Perpetrator(values["group"], values["status"], values.get("claimed_on"))
             found.append((perpetrator, item))
