@@ -33,6 +33,7 @@ import hashlib
 import json
 import mmap
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -54,7 +55,7 @@ from sahel_timeline.model import (
 )
 from sahel_timeline.store_index import FileSource, IncidentIndex
 
-CACHE_FORMAT = 3  # bump when the layout below or the meaning of a FileContent changes
+CACHE_FORMAT = 4  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 FREEZE_MIN_BYTES = 1024 * 1024  # an index of about 5,000 incidents
 CACHE_FOLDER_NAME = "sahel-timeline"
@@ -116,6 +117,21 @@ class Cache:
 
     def get(self, file: str, path: Path, key: str) -> FileSource | None:
         """The cached content of `path` when its entry matches `key`, else None."""
+        return self._decode(file, path, key, None)
+
+    def get_unchanged(self, file: str, path: Path, fingerprint: list[int]) -> FileSource | None:
+        """The cached content of `path` when the file has not been touched since its entry
+        was written (same size, modification and change times, inode), else None.
+
+        The entry is still the one keyed by the file's bytes: this only spares hashing a
+        big file again when nothing can have written to it (any write changes its change
+        time, which no tool can set back).
+        """
+        return self._decode(file, path, None, fingerprint)
+
+    def _decode(
+        self, file: str, path: Path, key: str | None, fingerprint: list[int] | None
+    ) -> FileSource | None:
         try:
             with open(self.entry_path(file, path), "rb") as stream:
                 # Mapped, not read: a query touches only the pages of the records it decodes.
@@ -123,13 +139,22 @@ class Cache:
         except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
         try:
-            return decode_source(data, file, key)
+            return decode_source(data, file, key, fingerprint)
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None
 
-    def put(self, file: str, path: Path, key: str, content: FileContent) -> None:
-        """Store `content` atomically; failing to write is silent (the cache is optional)."""
-        self._write(self.entry_path(file, path), encode_entry(content, key))
+    def put(
+        self,
+        file: str,
+        path: Path,
+        key: str,
+        content: FileContent,
+        fingerprint: list[int] | None = None,
+    ) -> None:
+        """Store `content` atomically; failing to write is silent (the cache is optional).
+
+        `fingerprint` is the file's `file_fingerprint` taken before its bytes were read."""
+        self._write(self.entry_path(file, path), encode_entry(content, key, fingerprint))
 
     def store_entry_path(self, store_key: str) -> Path:
         return self.folder / "stores" / store_key[:2] / f"{store_key}.json"
@@ -264,7 +289,21 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def encode_entry(content: FileContent, key: str) -> bytes:
+def file_fingerprint(path: Path) -> list[int] | None:
+    """What changes whenever a file is written: size, modification and change times (ns),
+    inode and device; None for anything that is not a regular file."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return [
+        status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev
+    ]  # fmt: skip
+
+
+def encode_entry(content: FileContent, key: str, fingerprint: list[int] | None = None) -> bytes:
     file = content.file
     records = [_dumps(_incident_data(incident, file)) + b"\n" for incident in content.incidents]
     offsets = [0]
@@ -274,6 +313,7 @@ def encode_entry(content: FileContent, key: str) -> bytes:
         "format": CACHE_FORMAT,
         "version": __version__,
         "key": key,
+        "fingerprint": fingerprint,
         "file": file,
         "groups": [_group_data(group, file) for group in content.groups],
         "findings": [_finding_data(f) for f in content.findings],
@@ -392,9 +432,14 @@ def _group(values: list[Any], file: str) -> Group:
     )  # fmt: skip
 
 
-def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
+def decode_source(
+    data: bytes | mmap.mmap, file: str, key: str | None, fingerprint: list[int] | None = None
+) -> FileSource:
     """The file of an entry, its records left undecoded; CacheMissError (or ValueError,
-    TypeError) when the entry is unusable. A record decodes when a query asks for it."""
+    TypeError) when the entry is unusable. A record decodes when a query asks for it.
+
+    The entry must be for `key` (the hash of the file's bytes) or, with `key` None, have
+    been written for a file whose fingerprint was `fingerprint`."""
     header_end = data.find(b"\n")
     if header_end < 0:
         raise CacheMissError("an entry without its index line")
@@ -403,10 +448,13 @@ def decode_source(data: bytes | mmap.mmap, file: str, key: str) -> FileSource:
         type(entry) is not dict
         or entry.get("format") != CACHE_FORMAT
         or entry.get("version") != __version__
-        or entry.get("key") != key
         or entry.get("file") != file
+        or type(entry.get("key")) is not str
+        or (key is not None and entry["key"] != key)
+        or (key is None and (fingerprint is None or entry.get("fingerprint") != fingerprint))
     ):
         raise CacheMissError("an entry for other bytes, another name or another version")
+    key = entry["key"]
     groups, findings = entry["groups"], entry["findings"]
     unloaded_ids, offsets = entry["unloaded_ids"], entry["offsets"]
     if not (

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sahel_timeline.cache import Cache, content_key, store_key
+from sahel_timeline.cache import Cache, content_key, file_fingerprint, store_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
@@ -178,6 +178,13 @@ def load_file_source(
 ) -> FileSource:
     """Like `load_file`, but a cached file's incidents are built only when asked for."""
     name = str(path)
+    # Taken before the bytes are read: a file written meanwhile no longer matches it.
+    fingerprint = file_fingerprint(path) if cache is not None else None
+    if cache is not None and fingerprint is not None:
+        untouched = cache.get_unchanged(name, path, fingerprint)
+        if untouched is not None:
+            untouched._reload = lambda: load_file(path, cache).incidents
+            return untouched
     data, unreadable = read_store_bytes(path, name)
     if data is None:
         return FileSource.from_content(FileContent(name, findings=unreadable))
@@ -186,16 +193,23 @@ def load_file_source(
     key = content_key(data)
     cached = cache.get(name, path, key)
     if cached is not None:
-        cached._reload = lambda: _read_and_cache(data, name, path, key, cache, None).incidents
+        cached._reload = lambda: _read_and_cache(data, name, path, key, cache).incidents
         return cached
-    return FileSource.from_content(_read_and_cache(data, name, path, key, cache, progress), key)
+    content = _read_and_cache(data, name, path, key, cache, progress, fingerprint)
+    return FileSource.from_content(content, key)
 
 
 def _read_and_cache(
-    data: bytes, name: str, path: Path, key: str, cache: Cache, progress: LoadProgress | None
+    data: bytes,
+    name: str,
+    path: Path,
+    key: str,
+    cache: Cache,
+    progress: LoadProgress | None = None,
+    fingerprint: list[int] | None = None,
 ) -> FileContent:
     content = parse_and_validate(data, name, progress)
-    cache.put(name, path, key, content)
+    cache.put(name, path, key, content, fingerprint)
     return content
 
 

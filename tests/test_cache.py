@@ -121,7 +121,10 @@ def test_only_the_edited_file_of_a_folder_store_is_read_again(tmp_path: Path) ->
         lambda text: text.replace('"version":"', '"version":"0.0.0-other'),
         lambda text: text.replace(f'"format":{CACHE_FORMAT}', '"format":999'),
         lambda text: text.replace('"a-1"', "12345"),  # an id of the wrong type
-        lambda text: text.replace('"key":"', '"key":"0'),  # an entry for other bytes
+        # an entry for other bytes (written, then, for another state of the file)
+        lambda text: text.replace('"key":"', '"key":"0').replace(
+            '"fingerprint":[', '"fingerprint":[7,'
+        ),
     ],
     ids=["truncated", "garbage", "wrong-shape", "other-version", "other-format", "bad-type",
          "other-key"],
@@ -443,3 +446,26 @@ def test_a_value_holding_the_index_separator_is_still_found() -> None:
         assert [
             incidents[row].id for row in select_rows(index, query, GroupRegistry()) or []
         ] == expected
+
+
+def test_an_untouched_file_is_not_hashed_again_and_a_rewritten_one_is(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sahel_timeline import store as store_module
+    from sahel_timeline.cache import Cache
+
+    cache = Cache.from_environment(os.environ)
+    first = store_module.load_store([store], NOW, cache=cache)
+    hashed: list[int] = []
+    real_key = store_module.content_key
+    monkeypatch.setattr(
+        store_module, "content_key", lambda data: hashed.append(len(data)) or real_key(data)
+    )
+    again = store_module.load_store([store], NOW, cache=cache)
+    assert hashed == []
+    assert [i.id for i in again.incidents] == [i.id for i in first.incidents]
+    text = store.read_text(encoding="utf-8")
+    store.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    edited = store_module.load_store([store], NOW, cache=cache)
+    assert hashed, "a rewritten file must be hashed again"
+    assert any(i.title.startswith("Edited ") for i in edited.incidents)
