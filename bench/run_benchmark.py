@@ -55,11 +55,14 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
 
 
-# Runs a command and prints the peak RSS (KiB on Linux) of that command alone on stderr.
+# Runs a command and prints, on stderr, its wall time and the peak RSS (KiB on Linux) of
+# that command alone: the wrapper's own start-up is in neither figure.
 _PEAK_WRAPPER = (
-    "import resource, subprocess, sys; "
+    "import resource, subprocess, sys, time; "
+    "start = time.perf_counter(); "
     "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)"
+    "elapsed = time.perf_counter() - start; "
+    "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)"
 )
 
 
@@ -67,12 +70,12 @@ def measure(command: list[str], env: dict[str, str], runs: int) -> tuple[float, 
     """Median seconds and the largest peak RSS (MB) of `runs` runs of `command`."""
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
         done = subprocess.run(
             [PYTHON, "-c", _PEAK_WRAPPER, *command], env=env, capture_output=True, text=True
         )
-        times.append(time.perf_counter() - start)
-        peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
+        elapsed, peak = done.stderr.strip().splitlines()[-1].split()
+        times.append(float(elapsed))
+        peaks.append(int(peak) / 1024)
     return statistics.median(times), max(peaks)
 
 
