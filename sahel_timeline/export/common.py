@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.escaping import escape_html, safe_link_url
 from sahel_timeline.model import Incident, Source
 
 NO_FILTER = "none (every entry of the store)"
@@ -54,6 +55,16 @@ def source_text(source: Source) -> str:
     if where:
         parts.append(where)
     return ". ".join(part.rstrip(".") for part in parts)
+
+
+def source_item_html(source: Source, *, new_tab: bool = False) -> str:
+    """A source as an HTML list item: its escaped text, a link where it has a safe address."""
+    label = escape_html(source_text(source))
+    url = safe_link_url(source.url)
+    if url is not None:
+        target = ' target="_blank"' if new_tab else ""
+        label = f'<a href="{escape_html(url)}"{target} rel="noopener noreferrer">{label}</a>'
+    return f"<li>{label}</li>"
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -12,8 +12,13 @@ import math
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
-from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
-from sahel_timeline.export.escaping import escape_html, escape_html_lines, safe_link_url
+from sahel_timeline.export.common import (
+    counts_text,
+    day_text,
+    filters_text,
+    source_item_html,
+)
+from sahel_timeline.export.escaping import escape_html, escape_html_lines
 from sahel_timeline.labels import date_label, figure_label, perpetrators_label, place_label
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
@@ -200,12 +205,7 @@ def _entry(incident: Incident, registry: GroupRegistry) -> str:
         lines.append(f'<p class="notes">Notes: {escape_html_lines(incident.notes)}</p>')
     if incident.sources:
         lines.append('<ol class="sources">')
-        for source in incident.sources:
-            label = escape_html(source_text(source))
-            url = safe_link_url(source.url)
-            if url is not None:
-                label = f'<a href="{escape_html(url)}" rel="noopener noreferrer">{label}</a>'
-            lines.append(f"<li>{label}</li>")
+        lines.extend(source_item_html(source) for source in incident.sources)
         lines.append("</ol>")
     lines.append("</article>")
     return "\n".join(lines)

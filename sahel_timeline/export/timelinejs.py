@@ -12,8 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from sahel_timeline.export import ExportContext
-from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
-from sahel_timeline.export.escaping import escape_html, escape_html_lines, safe_link_url
+from sahel_timeline.export.common import (
+    counts_text,
+    day_text,
+    filters_text,
+    source_item_html,
+)
+from sahel_timeline.export.escaping import escape_html, escape_html_lines
 from sahel_timeline.labels import date_label, figure_label, group_label, perpetrators_label
 from sahel_timeline.model import FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
@@ -114,15 +119,6 @@ def _body(incident: Incident, registry: GroupRegistry) -> str:
     if incident.notes:
         parts.append(f"<p>Notes: {escape_html_lines(incident.notes)}</p>")
     if incident.sources:
-        items = []
-        for source in incident.sources:
-            label = escape_html(source_text(source))
-            url = safe_link_url(source.url)
-            if url is not None:
-                label = (
-                    f'<a href="{escape_html(url)}" target="_blank" '
-                    f'rel="noopener noreferrer">{label}</a>'
-                )
-            items.append(f"<li>{label}</li>")
-        parts.append(f"<ol>{''.join(items)}</ol>")
+        items = "".join(source_item_html(source, new_tab=True) for source in incident.sources)
+        parts.append(f"<ol>{items}</ol>")
     return "".join(parts)
