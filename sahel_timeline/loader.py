@@ -148,6 +148,7 @@ def parse_yaml_text(
     pending_key: Scalar | None = None
     outer: list[tuple[Mapping | Sequence | None, bool, bool, Scalar | None]] = []
     records = 0
+    event: Any = None  # the last event read: libyaml may scan far ahead of its events
     try:
         while True:
             event = get_event()
@@ -238,6 +239,17 @@ def parse_yaml_text(
                 parent, in_mapping = node, type(node) is Mapping  # type: ignore[assignment]
                 awaiting_value, pending_key = False, None
     except yaml.MarkedYAMLError as error:
+        if error.problem == _LIBYAML_DEPTH_PROBLEM:
+            # libyaml's own limit (1000 levels in its newer releases) answered first because
+            # its scanner reads a flow collection ahead of the events: find where the store's
+            # own, lower limit was crossed, so the finding is the same under every release.
+            start = event.end_mark.index if event is not None else 0
+            line, column = _where_flow_nesting_exceeds(text, start, len(outer), error)
+            builder.report(
+                line, column, "too-deep",
+                f"nesting deeper than {MAX_DEPTH} levels; stopped reading",
+            )  # fmt: skip
+            return None, findings
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -251,6 +263,47 @@ def parse_yaml_text(
     finally:
         loader.dispose()
     return builder.root, findings
+
+
+_LIBYAML_DEPTH_PROBLEM = "exceeded maximum nesting depth"
+
+
+def _where_flow_nesting_exceeds(
+    text: str, start: int, depth: int, error: yaml.MarkedYAMLError
+) -> tuple[int, int]:
+    """Line and column of the bracket that opens level MAX_DEPTH + 1 after `start`.
+
+    `depth` is the number of containers open at `start`. Quoted scalars and comments are
+    skipped; if no bracket crosses the limit, the parser's own mark is the answer.
+    """
+    mark = error.problem_mark or error.context_mark
+    end = mark.index if mark is not None else len(text)
+    index, quote = start, ""
+    while index < end:
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                if quote == "'" and text.startswith("''", index):
+                    index += 1
+                else:
+                    quote = ""
+        elif char in "'\"" and (index == 0 or text[index - 1] in " \t\n[{,:"):
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            newline = text.find("\n", index)
+            index = end if newline < 0 else newline
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line_start = text.rfind("\n", 0, index) + 1
+                return text.count("\n", 0, index) + 1, index - line_start + 1
+        elif char in "]}":
+            depth -= 1
+        index += 1
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def decode_store_bytes(data: bytes, file: str) -> tuple[str | None, list[Finding]]:

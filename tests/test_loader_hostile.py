@@ -87,6 +87,17 @@ def test_million_deep_closed_flow_nesting_stops_at_the_depth_limit() -> None:
     assert rules_at(findings) == [("too-deep", 1, 4 + loader.MAX_DEPTH - 1)]
 
 
+def test_deep_flow_nesting_over_many_lines_is_placed_past_quoted_brackets() -> None:
+    # Each line opens one list and holds brackets inside quotes and a comment: only the
+    # real openings count, and the finding names the line whose bracket crosses the limit,
+    # whichever libyaml release (with or without its own nesting limit) reads the file.
+    line = "  [ \"[{\", '[''{', # [[[\n"
+    data = ("x:\n" + line * 3000).encode()
+    findings = timed(lambda: parse_yaml_bytes(data, "deep.yaml"))
+    # The root mapping is level 1, the list on line N + 1 is level N + 1.
+    assert rules_at(findings) == [("too-deep", loader.MAX_DEPTH + 1, 3)]
+
+
 def test_deep_block_nesting_by_indentation_stops_at_the_depth_limit() -> None:
     data = "".join(" " * level + f"k{level}:\n" for level in range(3000)).encode()
     findings = timed(lambda: parse_yaml_bytes(data, "deep.yaml"))
