@@ -13,8 +13,10 @@ Semantics worth knowing (they are the contract of `--since`, `--group` and frien
   else claimed"). `unknown` never matches an incident with a named perpetrator.
 - Country: compared through the country vocabulary (name, ISO2 or ISO3). An entry without a
   country (most milestones) does not match a country filter.
-- Text: the whole text, as one phrase, must occur in the title, summary, notes, place or
-  site; case, accents and runs of white space are ignored (`sevare` finds "Sévaré").
+- Text: every word must occur, in any order, in the title, summary, notes, place or site,
+  or the title, author or publisher of a source; a word matches the start of a word
+  (`attack` finds "attacks"), case and accents are ignored (`sevare` finds "Sévaré") and
+  punctuation separates words (`al-qaeda` is the two words `al` and `qaeda`).
 - Killed: `min_killed` compares the high figure; an unknown figure never matches.
 - Within one option the values are alternatives (any of); different options all apply.
 """
@@ -23,12 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sahel_timeline.model import MONTH_ABBREVIATIONS, Incident
+from sahel_timeline.model import MONTH_ABBREVIATIONS, Incident, Location
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import (
     COUNTRIES,
@@ -48,6 +51,7 @@ SORT_KEYS: tuple[str, ...] = ("date", "killed", "country", "id")
 GROUP_BY: tuple[str, ...] = ("year", "month", "country", "none")
 STATUS_FILTERS: tuple[str, ...] = (*STATUSES, UNKNOWN_STATUS)
 UNKNOWN_COUNTRY_LABEL = "Unknown country"
+WORD_PATTERN = re.compile(r"\w+")
 
 
 class QueryError(ValueError):
@@ -81,10 +85,6 @@ class Filter:
     kinds: tuple[str, ...] = ()
     text: str | None = None
     min_killed: int | None = None
-
-    def matches(self, incident: Incident, registry: GroupRegistry) -> bool:
-        """Whether `incident` passes every filter; QueryError for an unknown group."""
-        return _compile(self, registry)(incident)
 
     @property
     def is_empty(self) -> bool:
@@ -133,8 +133,10 @@ def build_filter(
     group_refs = _unique(ref.strip() for ref in groups if ref.strip())
     if registry is not None:
         for ref in group_refs:
-            _group_family(ref, registry)
+            group_family(ref, registry)
     text = text.strip() if text is not None else None
+    if text and not text_words(text):
+        raise QueryError(f"--text {text!r} has no word to search for", field="text")
     return Filter(
         since=since,
         until=until,
@@ -148,46 +150,6 @@ def build_filter(
         text=text or None,
         min_killed=min_killed,
     )
-
-
-def apply_filter(
-    incidents: Iterable[Incident], flt: Filter, registry: GroupRegistry
-) -> list[Incident]:
-    """The incidents that pass `flt`, in their incoming order."""
-    keep = _compile(flt, registry)
-    return [incident for incident in incidents if keep(incident)]
-
-
-def sort_incidents(
-    incidents: Iterable[Incident], key: str = "date", reverse: bool = False
-) -> list[Incident]:
-    """Incidents in the order of `key`; `reverse` flips it.
-
-    - date: by interval start, then end, then id.
-    - id: by id.
-    - killed: by the high figure of `killed`, ties in date order.
-    - country: by country name, then date order.
-    Entries without the value (unknown figure, no country) come last in both directions, in
-    date order: `reverse` flips only the entries that have it (ties included).
-    """
-    items = list(incidents)
-    if key == "date":
-        return sorted(items, key=_date_key, reverse=reverse)
-    if key == "id":
-        return sorted(items, key=lambda incident: incident.id, reverse=reverse)
-    if key == "killed":
-        known = [incident for incident in items if incident.killed is not None]
-        known.sort(key=lambda incident: (_killed_high(incident), _date_key(incident)))
-    elif key == "country":
-        known = [incident for incident in items if _country_name(incident) is not None]
-        known.sort(key=lambda incident: (_fold(_country_name(incident) or ""), _date_key(incident)))
-    else:
-        raise QueryError(_unknown_value_message("sort key", key, SORT_KEYS), field="sort")
-    known_ids = {id(incident) for incident in known}
-    unknown = sorted((i for i in items if id(i) not in known_ids), key=_date_key)
-    if reverse:
-        known.reverse()
-    return known + unknown
 
 
 def group_incidents(
@@ -209,23 +171,11 @@ def group_incidents(
     elif by == "none":
         label_of = _no_label
     else:
-        raise QueryError(_unknown_value_message("grouping", by, GROUP_BY), field="group_by")
+        raise QueryError(unknown_value_message("grouping", by, GROUP_BY), field="group_by")
     groups: dict[str, list[Incident]] = {}
     for incident in incidents:
         groups.setdefault(label_of(incident), []).append(incident)
     return list(groups.items())
-
-
-def run_query(
-    incidents: Iterable[Incident], query: Query, registry: GroupRegistry
-) -> list[Incident]:
-    """Filter, then sort, then keep the first `limit` entries."""
-    chosen = sort_incidents(
-        apply_filter(incidents, query.filter, registry), query.sort, query.reverse
-    )
-    if query.limit is not None:
-        chosen = chosen[: max(query.limit, 0)]
-    return chosen
 
 
 def describe_filter(flt: Filter, registry: GroupRegistry | None = None) -> list[str]:
@@ -260,73 +210,7 @@ def describe_filter(flt: Filter, registry: GroupRegistry | None = None) -> list[
     return lines
 
 
-# --- matching -------------------------------------------------------------------------------
-
-
-def _compile(flt: Filter, registry: GroupRegistry) -> Callable[[Incident], bool]:
-    """One predicate for the whole filter, with groups resolved once."""
-    tests: list[Callable[[Incident], bool]] = []
-    if flt.since is not None:
-        since = flt.since
-        tests.append(lambda incident: incident.end >= since)
-    if flt.until is not None:
-        until = flt.until
-        tests.append(lambda incident: incident.start <= until)
-    if flt.countries:
-        codes = {code.upper() for code in flt.countries}
-        tests.append(lambda incident: _country_code_of(incident) in codes)
-    if flt.groups or flt.statuses:
-        tests.append(_perpetrator_test(flt, registry))
-    if flt.tactics:
-        tactics = {value.casefold() for value in flt.tactics}
-        tests.append(lambda incident: _any_in(incident.tactics, tactics))
-    if flt.targets:
-        targets = {value.casefold() for value in flt.targets}
-        tests.append(lambda incident: _any_in(incident.targets, targets))
-    if flt.tags:
-        tags = {value.casefold() for value in flt.tags}
-        tests.append(lambda incident: _any_in(incident.tags, tags))
-    if flt.kinds:
-        kinds = {value.casefold() for value in flt.kinds}
-        tests.append(lambda incident: incident.kind.casefold() in kinds)
-    if flt.text:
-        needle = _fold(flt.text)
-        tests.append(lambda incident: needle in _searchable_text(incident))
-    if flt.min_killed is not None:
-        least = flt.min_killed
-        tests.append(lambda incident: incident.killed is not None and incident.killed.high >= least)
-    return lambda incident: all(test(incident) for test in tests)
-
-
-def _perpetrator_test(flt: Filter, registry: GroupRegistry) -> Callable[[Incident], bool]:
-    group_ids: set[str] | None = None
-    if flt.groups:
-        group_ids = set()
-        for ref in flt.groups:
-            group_ids |= _group_family(ref, registry)
-    statuses = {status.casefold() for status in flt.statuses}
-    named_statuses = statuses - {UNKNOWN_STATUS}
-    wants_unknown = UNKNOWN_STATUS in statuses and group_ids is None
-
-    def test(incident: Incident) -> bool:
-        if not incident.perpetrators:
-            # A milestone has no attribution to be unknown: "unknown" means unattributed attacks.
-            return wants_unknown and not incident.is_milestone
-        for perpetrator in incident.perpetrators:
-            if group_ids is not None:
-                group = registry.resolve(perpetrator.group)
-                group_id = group.id if group is not None else perpetrator.group
-                if group_id not in group_ids:
-                    continue
-            if statuses and perpetrator.status.casefold() not in named_statuses:
-                continue
-            return True
-        return False
-
-    return test
-
-
-def _group_family(ref: str, registry: GroupRegistry) -> set[str]:
+def group_family(ref: str, registry: GroupRegistry) -> set[str]:
     group = registry.resolve(ref)
     if group is None:
         raise QueryError(_unknown_group_message(ref, registry), field="groups")
@@ -358,8 +242,7 @@ def _country_code(name: str) -> str:
     return country.alpha3
 
 
-def _incident_country(incident: Incident) -> Country | None:
-    location = incident.location
+def _location_country(location: Location) -> Country | None:
     for reference in (location.country_code, location.country):
         if reference:
             country = find_country(reference)
@@ -368,53 +251,36 @@ def _incident_country(incident: Incident) -> Country | None:
     return None
 
 
-def _country_code_of(incident: Incident) -> str | None:
-    country = _incident_country(incident)
+def country_code_of(location: Location) -> str | None:
+    """The ISO3 code a country filter compares: through the vocabulary, else as written."""
+    country = _location_country(location)
     if country is not None:
         return country.alpha3
-    code = incident.location.country_code
+    code = location.country_code
     return code.upper() if code else None
 
 
-def _country_name(incident: Incident) -> str | None:
-    country = _incident_country(incident)
+def country_name_of(location: Location) -> str | None:
+    """The country name that sorting and grouping by country use; None without a country."""
+    country = _location_country(location)
     if country is not None:
         return country.name
-    return incident.location.country or incident.location.country_code or None
+    return location.country or location.country_code or None
 
 
-def _searchable_text(incident: Incident) -> str:
-    parts = (
-        incident.title,
-        incident.summary,
-        incident.notes,
-        incident.location.place,
-        incident.location.site,
-    )
-    return "\n".join(_fold(part) for part in parts if part)
-
-
-def _fold(text: str) -> str:
+def fold_text(text: str) -> str:
     """Lower case, without accents, with single spaces: for forgiving comparisons."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(bare.casefold().split())
 
 
-def _any_in(values: Iterable[str], wanted: set[str]) -> bool:
-    return any(value.casefold() in wanted for value in values)
+def text_words(text: str) -> list[str]:
+    """The words of a `--text` search: runs of letters and digits, whatever separates them."""
+    return WORD_PATTERN.findall(text)
 
 
-# --- sorting and grouping ---------------------------------------------------------------------
-
-
-def _date_key(incident: Incident) -> tuple[dt.date, dt.date, str]:
-    return (incident.start, incident.end, incident.id)
-
-
-def _killed_high(incident: Incident) -> int:
-    assert incident.killed is not None
-    return incident.killed.high
+# --- grouping ---------------------------------------------------------------------------------
 
 
 def _year_label(incident: Incident) -> str:
@@ -428,7 +294,7 @@ def _month_label(incident: Incident) -> str:
 
 
 def _country_label(incident: Incident) -> str:
-    return _country_name(incident) or UNKNOWN_COUNTRY_LABEL
+    return country_name_of(incident.location) or UNKNOWN_COUNTRY_LABEL
 
 
 def _no_label(incident: Incident) -> str:
@@ -445,12 +311,12 @@ def _checked(
     for value in values:
         folded = value.strip().casefold()
         if folded not in allowed:
-            raise QueryError(_unknown_value_message(what, value, allowed), field=field)
+            raise QueryError(unknown_value_message(what, value, allowed), field=field)
         checked.append(folded)
     return _unique(checked)
 
 
-def _unknown_value_message(what: str, value: str, allowed: Sequence[str]) -> str:
+def unknown_value_message(what: str, value: str, allowed: Sequence[str]) -> str:
     close = difflib.get_close_matches(value.strip().casefold(), list(allowed), n=3, cutoff=0.6)
     if close:
         return f"unknown {what} {value!r}; did you mean {_or_list(close)}?"

@@ -2,112 +2,163 @@
 
 from __future__ import annotations
 
-import bisect
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sahel_timeline.cache import Cache, content_key, file_fingerprint, store_key
+from sahel_timeline import engine
+from sahel_timeline.cache import (
+    Cache,
+    content_hash,
+    file_status,
+    stat_values,
+    unchanged_by_stat,
+)
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
-from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
+from sahel_timeline.findings import ERROR, Finding, finding_sort_key
 from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import FileContent, Group, Incident
-from sahel_timeline.query import Query, run_query
+from sahel_timeline.query import Query
+from sahel_timeline.record_codec import RecordError, decode_finding, decode_group, decode_incident
 from sahel_timeline.registry import GroupRegistry
 
 if TYPE_CHECKING:
     from sahel_timeline.loader import Node
 
-from sahel_timeline.store_index import (
-    MILESTONE,
-    FileSource,
-    IncidentIndex,
-    rows_in_the_future,
-    select_rows,
-)
-
 STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
 DEFAULT_STORE_NAME = "incidents.yaml"
 STORE_SUFFIXES = (".yaml", ".yml")
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # a cold read of this much takes about a second
-DAY_PRECISION_LENGTH = len("2018-03-02")
+_FROM = "incidents AS i JOIN files AS f ON f.file_id = i.file_id"
 
 
 class Store:
-    """A loaded store: its files, group registry, findings and incidents.
+    """A loaded store: its files, group registry, findings and incidents, kept in a SQLite
+    database (the cache's, or an in-memory one) that `select` queries.
 
-    Incidents are built only when asked for: `select` filters and sorts the index and
-    builds the incidents it returns; `incidents` builds them all (once).
+    Incidents are built only when asked for: `select` builds those it returns; `incidents`
+    builds them all (once). In an in-memory store they are the very objects that were read.
     """
 
     def __init__(
         self,
         files: list[str],
         registry: GroupRegistry,
-        index: IncidentIndex,
-        record: Callable[[int], Incident],
-        findings: list[Finding] | None = None,
+        connection: sqlite3.Connection,
+        findings: list[Finding],
+        now: dt.date,
+        objects: dict[int, Incident] | None = None,
+        reload: Callable[[], Store] | None = None,
     ) -> None:
         self.files = files
         self.registry = registry
-        self.index = index
-        self.findings: list[Finding] = findings if findings is not None else []
-        self._record = record
+        self._connection = connection
+        self._findings = findings  # without the future-date warnings: they follow `now`
+        self._now = now
+        self._objects = objects
+        self._reload = reload
+        self._file_names = dict(connection.execute("SELECT file_id, name FROM files"))
         self._incidents: list[Incident] | None = None
+        self._all_findings: list[Finding] | None = None
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, warnings included, in file and line order."""
+        if self._all_findings is None:
+            found = self._findings + engine.future_date_findings(self._connection, self._now)
+            self._all_findings = sorted(found, key=finding_sort_key)
+        return self._all_findings
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self._findings if f.is_error]
 
     @property
     def incidents(self) -> list[Incident]:
         """Every incident and milestone, in store order."""
         if self._incidents is None:
-            self._incidents = [self._record(row) for row in range(len(self.index))]
+            self._incidents = self._build(self._rows(f"SELECT {{}} FROM {_FROM} {_ORDER}"))
         return self._incidents
 
     @property
     def incident_count(self) -> int:
         """How many incidents and milestones the store holds (without building them)."""
-        return len(self.index)
+        return int(self._connection.execute("SELECT count(*) FROM incidents").fetchone()[0])
 
     @property
     def milestone_count(self) -> int:
-        return self.index.kinds.count(MILESTONE)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.is_error]
+        sql = "SELECT count(*) FROM incidents WHERE kind = ?"
+        return int(self._connection.execute(sql, (engine.MILESTONE,)).fetchone()[0])
 
     def incident(self, incident_id: str) -> Incident | None:
-        try:
-            return self._record(self.index.ids.index(incident_id))
-        except ValueError:
-            return None
+        """The first incident with this id, or None."""
+        sql = f"SELECT {{}} FROM {_FROM} WHERE i.id = ? {_ORDER} LIMIT 1"
+        found = self._build(self._rows(sql, (incident_id,)))
+        return found[0] if found else None
 
     def incidents_by_id(self) -> Mapping[str, Incident]:
         """Incidents by id (the last one of a duplicated id), built when looked up."""
         return _IncidentsById(self)
 
     def select(self, query: Query, *, apply_limit: bool = True) -> list[Incident]:
-        """`query.run_query(store.incidents, query, registry)`, building only what it returns."""
+        """What `query` selects, in its order; only those incidents are built."""
         if not apply_limit and query.limit is not None:
             query = dataclasses.replace(query, limit=None)
-        rows = select_rows(self.index, query, self.registry)
-        if rows is None:
-            return run_query(self.incidents, query, self.registry)
-        if self._incidents is not None:
-            return [self._incidents[row] for row in rows]
-        return [self._record(row) for row in rows]
+        return self._build(
+            lambda: engine.select_rows(
+                self._connection, query, self.registry, records=self._objects is None
+            )
+        )
+
+    def _rows(
+        self, sql: str, params: Sequence[object] = ()
+    ) -> Callable[[], list[tuple[int, int, str | None]]]:
+        record = "i.record" if self._objects is None else "NULL"
+        columns = f"i.row_id, i.file_id, {record}"
+        return lambda: self._connection.execute(sql.format(columns), params).fetchall()
+
+    def _build(self, rows: Callable[[], list[tuple[int, int, str | None]]]) -> list[Incident]:
+        """The incidents of the rows `rows()` gives; a cached record found unusable has the
+        store read again (its database rebuilt) and the rows asked for again."""
+        try:
+            return [self._incident(*row) for row in rows()]
+        except (RecordError, sqlite3.DatabaseError):
+            if self._reload is None:
+                raise
+        fresh = self._reload()
+        self.__dict__.update(fresh.__dict__)
+        return [self._incident(*row) for row in rows()]
+
+    def _incident(self, row_id: int, file_id: int, record: str | None = None) -> Incident:
+        if self._objects is not None:
+            return self._objects[row_id]
+        if record is None:
+            sql = "SELECT record FROM incidents WHERE row_id = ?"
+            (record,) = self._connection.execute(sql, (row_id,)).fetchone()
+            if record is None:
+                raise RecordError("a row without its record")
+        return decode_incident(record, self._file_names[file_id])
+
+
+_ORDER = "ORDER BY f.position, i.seq"
 
 
 class _IncidentsById(Mapping[str, Incident]):
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._rows = {incident_id: row for row, incident_id in enumerate(store.index.ids)}
+        sql = f"SELECT i.id, i.row_id, i.file_id FROM {_FROM} {_ORDER}"
+        rows = store._connection.execute(sql).fetchall()
+        self._rows = {incident_id: (row_id, file_id) for incident_id, row_id, file_id in rows}
 
     def __getitem__(self, incident_id: str) -> Incident:
-        return self._store._record(self._rows[incident_id])
+        return self._store._incident(*self._rows[incident_id])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -161,56 +212,12 @@ class LoadProgress(Protocol):
     def checking(self, file: str) -> None: ...
 
 
-def load_file(
-    path: Path, cache: Cache | None = None, progress: LoadProgress | None = None
-) -> FileContent:
-    """Read and validate one store file; every problem becomes a finding.
-
-    With a cache, a file whose bytes have not changed since it was last validated is
-    taken from the cache, findings included; otherwise it is read and the cache updated.
-    `progress` hears about files of more than PROGRESS_MIN_BYTES that are read cold.
-    """
-    return load_file_source(path, cache, progress).content()
-
-
-def load_file_source(
-    path: Path, cache: Cache | None = None, progress: LoadProgress | None = None
-) -> FileSource:
-    """Like `load_file`, but a cached file's incidents are built only when asked for."""
-    name = str(path)
-    # Taken before the bytes are read: a file written meanwhile no longer matches it.
-    fingerprint = file_fingerprint(path) if cache is not None else None
-    if cache is not None and fingerprint is not None:
-        untouched = cache.get_unchanged(name, path, fingerprint)
-        if untouched is not None:
-            untouched._reload = lambda: load_file(path, cache).incidents
-            return untouched
-    data, unreadable = read_store_bytes(path, name)
+def load_file(path: Path, progress: LoadProgress | None = None) -> FileContent:
+    """Read and validate one store file without the cache; every problem becomes a finding."""
+    data, unreadable = read_store_bytes(path, str(path))
     if data is None:
-        return FileSource.from_content(FileContent(name, findings=unreadable))
-    if cache is None:
-        return FileSource.from_content(load_file_bytes(data, name))
-    key = content_key(data)
-    cached = cache.get(name, path, key)
-    if cached is not None:
-        cached._reload = lambda: _read_and_cache(data, name, path, key, cache).incidents
-        return cached
-    content = _read_and_cache(data, name, path, key, cache, progress, fingerprint)
-    return FileSource.from_content(content, key)
-
-
-def _read_and_cache(
-    data: bytes,
-    name: str,
-    path: Path,
-    key: str,
-    cache: Cache,
-    progress: LoadProgress | None = None,
-    fingerprint: list[int] | None = None,
-) -> FileContent:
-    content = parse_and_validate(data, name, progress)
-    cache.put(name, path, key, content, fingerprint)
-    return content
+        return FileContent(str(path), findings=unreadable)
+    return parse_and_validate(data, str(path), progress)
 
 
 def load_file_bytes(data: bytes, name: str) -> FileContent:
@@ -251,70 +258,172 @@ def load_store(
 ) -> Store:
     """Load every file of the given stores as one store and apply the cross-record rules.
 
-    With a cache, only the files whose bytes changed are read again, and the findings of
-    the cross-record rules are reused while no file changed.
+    With a cache, only the files that changed are read again (see `cache`), and the
+    findings of the cross-record rules are reused while no file changed. A cache database
+    found unusable on the way is rebuilt; without a usable one the store is read cold.
     """
-    sources: list[FileSource] = []
-    for path in paths:
-        sources.extend(load_file_source(file, cache, progress) for file in store_files(path))
-    return assemble_store(sources, now, cache)
+    files = [file for path in paths for file in store_files(path)]
+    for attempt in range(2):
+        connection = cache.connect(paths) if cache is not None else None
+        if connection is None:
+            break
+        try:
+            return _load_through(connection, files, now, progress, _reloader(paths, now, cache))
+        except (sqlite3.DatabaseError, RecordError):
+            connection.close()
+            if cache is None or attempt:
+                break
+            cache.discard(paths)
+    return assemble_store((load_file(file, progress) for file in files), now)
 
 
-def assemble_store(
-    contents: Iterable[FileContent | FileSource], now: dt.date, cache: Cache | None = None
+def _reloader(paths: Sequence[Path], now: dt.date, cache: Cache | None) -> Callable[[], Store]:
+    def reload() -> Store:
+        if cache is not None:
+            cache.discard(paths)
+        return load_store(paths, now, cache)
+
+    return reload
+
+
+@contextlib.contextmanager
+def _write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _record_stat(
+    connection: sqlite3.Connection,
+    name: str,
+    status: object,
+    digest: str | None,
+    verified_ns: int,
+) -> None:
+    values = stat_values(status) if status is not None else (None,) * 5  # type: ignore[arg-type]
+    connection.execute(
+        "UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ?, device = ?, "
+        "sha256 = ?, verified_ns = ? WHERE name = ?",
+        (*values, digest, verified_ns, name),
+    )
+
+
+def _refresh_file(
+    connection: sqlite3.Connection,
+    path: Path,
+    position: int,
+    progress: LoadProgress | None,
+) -> str | None:
+    """Make the database's rows for `path` those of its current bytes; their SHA-256 (None
+    for a file that cannot be read)."""
+    name = str(path)
+    started = time.time_ns()  # before the stat: a write after it makes the stat differ
+    status = file_status(path)
+    row = connection.execute(
+        "SELECT size, mtime_ns, ctime_ns, inode, device, sha256, verified_ns, position "
+        "FROM files WHERE name = ?",
+        (name,),
+    ).fetchone()
+    known = row is not None and row[5] is not None
+    if known and status is not None and unchanged_by_stat(row[:5], row[6], status):
+        if row[7] != position:
+            with _write_transaction(connection):
+                engine.file_row_id(connection, name, position)
+        return str(row[5])
+    data, unreadable = read_store_bytes(path, name)
+    digest = content_hash(data) if data is not None else None
+    if row is not None and digest is not None and row[5] == digest:
+        # The same bytes (a touch, a copy): record the new stat so that it is trusted later.
+        with _write_transaction(connection):
+            engine.file_row_id(connection, name, position)
+            _record_stat(connection, name, status, digest, started)
+        return digest
+    content = (
+        parse_and_validate(data, name, progress)
+        if data is not None
+        else FileContent(name, findings=unreadable)
+    )
+    with _write_transaction(connection):
+        current = connection.execute("SELECT sha256 FROM files WHERE name = ?", (name,)).fetchone()
+        file_id = engine.file_row_id(connection, name, position)
+        if digest is None or current is None or current[0] != digest:  # not written meanwhile
+            engine.delete_file_rows(connection, file_id)
+            engine.insert_file_rows(connection, file_id, content)
+        _record_stat(connection, name, status if digest else None, digest, started)
+    return digest
+
+
+def _load_through(
+    connection: sqlite3.Connection,
+    files: list[Path],
+    now: dt.date,
+    progress: LoadProgress | None,
+    reload: Callable[[], Store],
 ) -> Store:
-    sources = [c if isinstance(c, FileSource) else FileSource.from_content(c) for c in contents]
-    findings = [finding for source in sources for finding in source.findings]
-    groups = [group for source in sources for group in source.groups]
-    index = IncidentIndex.concatenate([source.index for source in sources])
-    record = _store_records(sources)
+    """The store, its rows in `connection` brought up to date file by file."""
+    digests = [_refresh_file(connection, path, position, progress)
+               for position, path in enumerate(files)]  # fmt: skip
+    names = [str(path) for path in files]
+    stale = [
+        file_id
+        for file_id, name in connection.execute("SELECT file_id, name FROM files")
+        if name not in set(names)
+    ]
+    if stale:
+        with _write_transaction(connection):
+            for file_id in stale:
+                engine.delete_file_rows(connection, file_id)
+                connection.execute("DELETE FROM files WHERE file_id = ?", (file_id,))
+    key = engine.store_findings_key(list(zip(names, [d or "" for d in digests], strict=True)))
+    cacheable = all(digests)
+    return _store_on(connection, names, now, None, reload, key if cacheable else None)
+
+
+def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:
+    """One store of already validated files, in an in-memory database."""
+    connection = engine.memory_database()
+    objects: dict[int, Incident] = {}
+    names = []
+    for position, content in enumerate(contents):
+        names.append(content.file)
+        file_id = engine.file_row_id(connection, content.file, position)
+        row_ids = engine.insert_file_rows(connection, file_id, content, records=False)
+        objects.update(zip(row_ids, content.incidents, strict=True))
+    return _store_on(connection, names, now, objects, None, None)
+
+
+def _store_on(
+    connection: sqlite3.Connection,
+    names: list[str],
+    now: dt.date,
+    objects: dict[int, Incident] | None,
+    reload: Callable[[], Store] | None,
+    findings_key: str | None,
+) -> Store:
+    order = "JOIN files AS f ON f.file_id = t.file_id ORDER BY f.position, t.seq"
+    groups = [
+        decode_group(record, name)
+        for record, name in connection.execute(f"SELECT t.record, f.name FROM groups AS t {order}")
+    ]
+    findings = [
+        decode_finding(record)
+        for (record,) in connection.execute(f"SELECT t.record FROM findings AS t {order}")
+    ]
     registry, group_findings = build_registry(groups)
     findings += group_findings
-    where = _Where(sources)
-    keys = [(source.file, source.key) for source in sources]
-    key = store_key(keys) if cache is not None and all(k for _, k in keys) else None  # type: ignore[arg-type]
-    cross_record = cache.get_store_findings(key) if cache is not None and key else None
+    store = Store(names, registry, connection, [], now, objects, reload)
+    cross_record = engine.cached_store_findings(connection, findings_key) if findings_key else None
     if cross_record is None:
-        unloaded_ids = {i for source in sources for i in source.unloaded_ids}
-        cross_record = check_incidents(index, registry, unloaded_ids, record, where)
-        if cache is not None and key:
-            cache.put_store_findings(key, cross_record)
-    findings += cross_record
-    findings += future_date_findings(index, now, record)
-    findings.sort(key=finding_sort_key)
-    return Store([s.file for s in sources], registry, index, record, findings)
-
-
-def _store_records(sources: list[FileSource]) -> Callable[[int], Incident]:
-    """A store row -> the incident, built by the file that holds it."""
-    if len(sources) == 1:
-        return sources[0].record
-    starts = [0]
-    for source in sources:
-        starts.append(starts[-1] + len(source.index))
-
-    def record(row: int) -> Incident:
-        if row < 0:
-            raise IndexError(row)
-        number = bisect.bisect_right(starts, row) - 1
-        return sources[number].record(row - starts[number])
-
-    return record
-
-
-class _Where:
-    """`file:line` of a store row, for the messages that point at another record."""
-
-    def __init__(self, sources: list[FileSource]) -> None:
-        self._files = [source.file for source in sources]
-        self._starts = [0]
-        for source in sources:
-            self._starts.append(self._starts[-1] + len(source.index))
-        self._lines = [line for source in sources for line in source.index.lines]
-
-    def __call__(self, row: int) -> str:
-        number = bisect.bisect_right(self._starts, row) - 1
-        return f"{self._files[number]}:{self._lines[row]}"
+        cross_record = engine.check_incidents(connection, registry, store._incident, suggest)
+        if findings_key:
+            with _write_transaction(connection):
+                engine.remember_store_findings(connection, findings_key, cross_record)
+    store._findings = findings + cross_record
+    return store
 
 
 def _finding(
@@ -405,78 +514,3 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     close += [c for c in by_folded if sorted(c) == letters and c != folded and c not in close]
     shown = [by_folded[c] for c in close[:3]]
     return f" (did you mean {', '.join(shown)}?)" if shown else ""
-
-
-def check_incidents(
-    index: IncidentIndex,
-    registry: GroupRegistry,
-    unloaded_ids: Collection[str],
-    record: Callable[[int], Incident],
-    where: Callable[[int], str],
-) -> list[Finding]:
-    """The rules that span records, on the index; `record` builds only the incidents that
-    have a finding (for the position of the value at fault)."""
-    findings: list[Finding] = []
-    by_id: dict[str, int] = {}
-    for row, incident_id in enumerate(index.ids):
-        if incident_id in by_id:
-            message = f"duplicate id {incident_id!r} (first at {where(by_id[incident_id])})"
-            findings.append(_finding(record(row), "id", ERROR, "duplicate-id", message))
-        else:
-            by_id[incident_id] = row
-    # Display names first, so that a suggestion reads as the user writes: JNIM, not jnim.
-    group_names = [group.short for group in registry if group.short]
-    group_names += [name for group in registry for name in group.names()]
-    # Rows name the same few groups again and again: each packed list is resolved once.
-    unknown_of: dict[str, list[tuple[int, str]]] = {}
-    same_day: dict[tuple[str, str, str], int] = {}
-    ids, dates, kinds, places, codes = (
-        index.ids, index.dates, index.kinds, index.places, index.country_codes,
-    )  # fmt: skip
-    for row, (groups, related_ids) in enumerate(
-        zip(index.perpetrator_groups, index.related, strict=True)
-    ):
-        unknown = unknown_of.get(groups)
-        if unknown is None:
-            unknown = unknown_of[groups] = [
-                (position, group)
-                for position, group in enumerate(index.values(groups))
-                if registry.resolve(group) is None
-            ]
-        for position, group in unknown:
-            message = f"unknown group {group!r}{suggest(group, group_names)}"
-            path = f"perpetrators.{position}.group"
-            findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
-        incident_id = ids[row]
-        for position, related in enumerate(index.values(related_ids) if related_ids else ()):
-            if related in unloaded_ids and related != incident_id:
-                continue  # that incident's own errors are reported where it is written
-            if related not in by_id or related == incident_id:
-                what = "the incident itself" if related == incident_id else "not an id in the store"
-                message = f"related id {related!r} is {what}{suggest(related, by_id)}"
-                findings.append(
-                    _finding(record(row), f"related.{position}", ERROR, "unknown-related", message)
-                )
-        place = places[row]
-        if place and len(dates[row]) == DAY_PRECISION_LENGTH and kinds[row] != MILESTONE:
-            key = (dates[row], codes[row] or "", place.casefold())
-            first = same_day.get(key)
-            if first is not None:
-                message = f"same day and place as {ids[first]!r} ({where(first)}): a duplicate?"
-                findings.append(
-                    _finding(record(row), "date", WARNING, "possible-duplicate", message)
-                )
-            else:
-                same_day[key] = row
-    return findings
-
-
-def future_date_findings(
-    index: IncidentIndex, now: dt.date, record: Callable[[int], Incident]
-) -> list[Finding]:
-    """Incidents dated after `now` (never cached: tomorrow they may be fine)."""
-    findings = []
-    for row in rows_in_the_future(index, now):
-        message = f"date {index.dates[row]} is in the future (today is {now.isoformat()})"
-        findings.append(_finding(record(row), "date", WARNING, "future-date", message))
-    return findings

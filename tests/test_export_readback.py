@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from sahel_timeline.engine import sort_incidents
 from sahel_timeline.export import EXPORTERS, ExportContext, ExportOptions, export
 from sahel_timeline.export.csv_export import ACLED_COLUMNS, DEFAULT_COLUMNS
 from sahel_timeline.export.escaping import FORMULA_STARTS
 from sahel_timeline.export.markdown import TABLE_HEADER
 from sahel_timeline.labels import date_label
 from sahel_timeline.model import Incident
-from sahel_timeline.query import sort_incidents
 from sahel_timeline.store import Store, load_store
 
 DATA = Path(__file__).resolve().parent / "data"

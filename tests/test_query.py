@@ -7,17 +7,15 @@ import datetime as dt
 import pytest
 
 from sahel_timeline.dates import parse_date_bound
-from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator
+from sahel_timeline.engine import apply_filter, run_query, sort_incidents
+from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator, Source
 from sahel_timeline.query import (
     Filter,
     Query,
     QueryError,
-    apply_filter,
     build_filter,
     describe_filter,
     group_incidents,
-    run_query,
-    sort_incidents,
 )
 from sahel_timeline.registry import GroupRegistry
 
@@ -99,6 +97,7 @@ TIMBUKTU = incident(
     killed=Figure(7, 9),
     tactics=("armed-assault",),
     targets=("un-peacekeepers",),
+    sources=(Source("Communiqué de la MINUSMA", author="Porte-parole", publisher="Minusma"),),
 )
 TONGO_TONGO = incident(
     "2017-10-04-tongo-tongo",
@@ -277,7 +276,7 @@ def test_an_unknown_group_is_an_error_that_suggests_close_names() -> None:
 
 def test_an_unknown_group_is_also_refused_when_matching() -> None:
     with pytest.raises(QueryError, match="unknown group 'nobody'"):
-        Filter(groups=("nobody",)).matches(EMBASSY, REGISTRY)
+        apply_filter(STORE, Filter(groups=("nobody",)), REGISTRY)
 
 
 # --- status -----------------------------------------------------------------------------------
@@ -363,16 +362,34 @@ def test_kind_keeps_only_milestones_or_only_incidents() -> None:
         ("capital", {EMBASSY.id}),  # summary
         ("sources disagree", {SEVARE.id}),  # notes, white space runs ignored
         ("sevare", {SEVARE.id}),  # place, accents ignored
+        ("SÉVARÉ", {SEVARE.id}),  # accents and case in the search too
         ("aziz istanbul", {RESTAURANT.id}),  # site
         ("ouagadougou", {RESTAURANT.id, EMBASSY.id}),
+        ("communique minusma", {TIMBUKTU.id}),  # a source's title and publisher
+        ("porte-parole", {TIMBUKTU.id}),  # a source's author
     ],
 )
-def test_text_searches_title_summary_notes_and_place(text: str, found: set[str]) -> None:
+def test_text_searches_title_summary_notes_place_and_sources(text: str, found: set[str]) -> None:
     assert kept(text=text) == found
 
 
-def test_text_is_one_phrase_not_a_bag_of_words() -> None:
-    assert kept(text="embassy Ouagadougou") == set()
+def test_text_words_match_in_any_order_and_all_must_match() -> None:
+    assert kept(text="Ouagadougou embassy") == {EMBASSY.id}
+    assert kept(text="headquarters french") == {EMBASSY.id}
+    assert kept(text="embassy Timbuktu") == set()
+
+
+def test_a_text_word_matches_the_start_of_a_word_not_its_middle() -> None:
+    assert kept(text="ouaga") == {RESTAURANT.id, EMBASSY.id}
+    assert kept(text="adougou") == set()
+
+
+def test_punctuation_in_a_text_search_separates_words_and_never_breaks_the_search() -> None:
+    assert kept(text='"embassy" (french) NEAR*') == set()  # FTS5 syntax is only words here
+    assert kept(text='"embassy" (french) army-headquarters') == {EMBASSY.id}
+    with pytest.raises(QueryError, match="no word") as caught:
+        build_filter(text="-- !")
+    assert caught.value.field == "text"
 
 
 def test_min_killed_uses_the_high_figure_and_never_matches_an_unknown_toll() -> None:

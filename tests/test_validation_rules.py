@@ -100,12 +100,13 @@ _RULE_ARGUMENTS = {
     "report_markup": (2, None),
     "Finding": (4, "rule"),
     "_finding": (3, None),
+    "_record_finding": (3, None),
     "Choice": (1, "rule"),
     "Number": (2, "range_rule"),
     "Text": (None, "pattern_rule"),
     "Integer": (None, "rule_below_minimum"),
 }
-_CORE_MODULES = ("files.py", "loader.py", "schema.py", "validate.py", "store.py")
+_CORE_MODULES = ("files.py", "loader.py", "schema.py", "validate.py", "store.py", "engine.py")
 
 
 def rule_codes_in_source() -> set[str]:

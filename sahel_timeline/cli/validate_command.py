@@ -26,11 +26,11 @@ from sahel_timeline.report_formats import format_findings, resolve_format
 from sahel_timeline.store import (
     Store,
     assemble_store,
+    load_file,
     load_file_bytes,
-    load_file_source,
+    load_store,
     store_files,
 )
-from sahel_timeline.store_index import FileSource
 
 STDIN_PATH = "-"
 STDIN_NAME = "<stdin>"
@@ -60,17 +60,18 @@ def summary_line(store: Store) -> str:
 
 
 def _load_targets(targets: list[str]) -> Store:
-    """Every file of the given stores as one store; `-` is a store file read from stdin."""
-    contents: list[FileContent | FileSource] = []
-    cache = store_cache()
+    """Every file of the given stores as one store; `-` is a store file read from stdin
+    (then nothing comes from the cache: the store is checked in memory)."""
     with load_progress() as progress:
+        if STDIN_PATH not in targets:
+            return load_store([Path(t) for t in targets], today(), store_cache(), progress)
+        contents: list[FileContent] = []
         for target in targets:
             if target == STDIN_PATH:
                 contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
             else:
-                files = store_files(Path(target))
-                contents.extend(load_file_source(file, cache, progress) for file in files)
-    return assemble_store(contents, today(), cache)
+                contents.extend(load_file(file, progress) for file in store_files(Path(target)))
+    return assemble_store(contents, today())
 
 
 @app.command(
