@@ -221,7 +221,7 @@ def test_help_lists_every_shared_option_with_its_sentence() -> None:
         ("--target", "target"),
         ("--tag", "tag"),
         ("--kind", "incident or milestone"),
-        ("--text", "title, summary, notes or place"),
+        ("--text", "every word (any order"),
         ("--min-killed", "high figure"),
         ("--limit", "at most N"),
         ("--sort", "date, killed, country or id"),

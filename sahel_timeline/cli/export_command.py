@@ -136,6 +136,8 @@ def export(
     """Export the entries the filters select, in the order of --sort, to stdout or a file."""
     spec = EXPORTERS[_value(format_)]
     target = None if output in (None, "-") else Path(cast(str, output))
+    if target is None and spec.binary:
+        raise fail(f"--format {spec.name} writes a file: give it with -o FILE", ExitCode.USAGE)
     if target is not None and target.exists() and not force:
         raise fail(f"{target} exists; use --force to overwrite it")
     loaded = open_store(store, query_request.now)
@@ -154,7 +156,8 @@ def export(
             timeline_group=cast(TimelineGroup, _value(tl_group)),
         ),
     )
-    data = spec(incidents, loaded.registry, context).encode("utf-8")
+    written = spec(incidents, loaded.registry, context)
+    data = written.encode("utf-8") if isinstance(written, str) else written
     notice = spec.notice_for(incidents)
     if notice:
         stderr_console().print(Text(notice))

@@ -251,7 +251,11 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
             typer.Option(
                 "--text",
                 metavar="WORDS",
-                help="Keep entries whose title, summary, notes or place contain this phrase.",
+                help=(
+                    "Keep entries with every word (any order; case and accents ignored; a "
+                    "word matches the start of a word) in their title, summary, notes, "
+                    "place or sources."
+                ),
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],

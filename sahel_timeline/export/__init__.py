@@ -1,9 +1,10 @@
 """Exporters: a query's result as a file a briefer can hand on, one module per format.
 
-Every exporter is a function `(incidents, registry, context) -> str`: it receives the
-incidents already filtered and sorted (the same `run_query` as the terminal views) and
-returns the whole text; the caller writes it. `EXPORTERS` is the one table of formats; a
-format's module is imported only when it is used, so other commands never pay for it.
+Every exporter is a function `(incidents, registry, context) -> str` (bytes for a binary
+format such as sqlite): it receives the incidents already filtered and sorted (the same
+query engine as the terminal views) and returns the whole file; the caller writes it.
+`EXPORTERS` is the one table of formats; a format's module is imported only when it is
+used, so other commands never pay for it.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class ExportContext:
     options: ExportOptions = field(default_factory=ExportOptions)
 
 
-Exporter = Callable[[Sequence[Incident], GroupRegistry, ExportContext], str]
+Exporter = Callable[[Sequence[Incident], GroupRegistry, ExportContext], "str | bytes"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ExportFormat:
     description: str
     # An optional function (incidents) -> message for stderr, e.g. what was left out.
     notice: str | None = None
+    binary: bool = False  # bytes that only make sense in a file (never written to stdout)
 
     def exporter(self) -> Exporter:
         module = importlib.import_module(f"{__name__}.{self.module}")
@@ -72,7 +74,7 @@ class ExportFormat:
 
     def __call__(
         self, incidents: Sequence[Incident], registry: GroupRegistry, context: ExportContext
-    ) -> str:
+    ) -> str | bytes:
         return self.exporter()(incidents, registry, context)
 
     def notice_for(self, incidents: Sequence[Incident]) -> str | None:
@@ -114,12 +116,18 @@ EXPORTERS: dict[str, ExportFormat] = {
             "html", "html", "export_html", ".html",
             "one self-contained page with a vertical timeline, printable",
         ),
+        ExportFormat(
+            "sqlite", "sqlite_export", "export_sqlite", ".sqlite",
+            "a SQLite database for Datasette or sqlite-utils (needs -o FILE)",
+            binary=True,
+        ),
     )
 }  # fmt: skip
 
 
 def export(
     name: str, incidents: Sequence[Incident], registry: GroupRegistry, context: ExportContext
-) -> str:
-    """The text of `incidents` in the format `name`; KeyError for an unknown format."""
+) -> str | bytes:
+    """`incidents` in the format `name` (bytes for a binary one); KeyError for an unknown
+    format."""
     return EXPORTERS[name](incidents, registry, context)
