@@ -38,7 +38,7 @@ from sahel_timeline.engine import ENGINE_FORMAT, create_schema
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 CACHE_FOLDER_NAME = "sahel-timeline"
 RACY_SECONDS = 2  # covers filesystems that keep modification times to the second
-BUSY_TIMEOUT_SECONDS = 60.0  # another run writing the same store's rows
+BUSY_TIMEOUT_SECONDS = 600.0  # another run reading a big file into the same database
 _FALSE_WORDS = ("", "0", "false", "no", "off")
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 CACHE_VERSION = f"{__version__}/{ENGINE_FORMAT}"

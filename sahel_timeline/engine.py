@@ -172,9 +172,22 @@ def insert_file_rows(
 
     Without `records` the full records are left out (an in-memory store keeps its objects).
     """
+    row_ids = insert_incidents(connection, file_id, content.incidents, 0, records=records)
+    insert_file_extras(connection, file_id, content)
+    return row_ids
+
+
+def insert_incidents(
+    connection: sqlite3.Connection,
+    file_id: int,
+    incidents: Sequence[Incident],
+    first_seq: int,
+    *,
+    records: bool = True,
+) -> list[int]:
+    """Write incidents of a file, the first at place `first_seq` in it; their row ids."""
     (last,) = connection.execute("SELECT coalesce(max(row_id), 0) FROM incidents").fetchone()
     first = int(last) + 1
-    incidents = content.incidents
     row_ids = list(range(first, first + len(incidents)))
     connection.executemany(
         "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -191,7 +204,9 @@ def insert_file_rows(
                 *_date_mark(incident),
                 encode_incident(incident) if records else None,
             )
-            for seq, (row_id, incident) in enumerate(zip(row_ids, incidents, strict=True))
+            for seq, (row_id, incident) in enumerate(
+                zip(row_ids, incidents, strict=True), start=first_seq
+            )
         ),
     )  # fmt: skip
     connection.executemany(
@@ -233,6 +248,11 @@ def insert_file_rows(
             for row_id, incident in zip(row_ids, incidents, strict=True)
         ),
     )  # fmt: skip
+    return row_ids
+
+
+def insert_file_extras(connection: sqlite3.Connection, file_id: int, content: FileContent) -> None:
+    """Write a file's groups, findings and the ids of the incidents left out for errors."""
     connection.executemany(
         "INSERT INTO groups VALUES (?, ?, ?)",
         ((file_id, seq, encode_group(group)) for seq, group in enumerate(content.groups)),
@@ -245,7 +265,6 @@ def insert_file_rows(
         "INSERT INTO unloaded_ids VALUES (?, ?)",
         ((file_id, unloaded) for unloaded in sorted(content.unloaded_ids)),
     )
-    return row_ids
 
 
 def _folded_or_none(text: str | None) -> str | None:

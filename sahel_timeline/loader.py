@@ -121,9 +121,29 @@ PROGRESS_EVERY_RECORDS = 500
 
 
 def parse_yaml_text(
-    text: str, file: str, progress: ReadingProgress | None = None
+    text: str,
+    file: str,
+    progress: ReadingProgress | None = None,
+    on_record: Callable[[Node], None] | None = None,
 ) -> tuple[Node | None, list[Finding]]:
     """Build the nodes of a one-document YAML text; problems become findings, never raise.
+
+    With `on_record`, each item of the top-level `incidents` list that is a mapping or a
+    list is handed to `on_record` as soon as it is read, and not kept in the tree: a big
+    store is then never held whole (the list stays in the tree, without those items).
+    """
+    return _parse_yaml(text, lambda: text, file, progress, on_record)
+
+
+def _parse_yaml(
+    stream: str | bytes,
+    text_of: Callable[[], str],
+    file: str,
+    progress: ReadingProgress | None,
+    on_record: Callable[[Node], None] | None,
+) -> tuple[Node | None, list[Finding]]:
+    """The event loop of `parse_yaml_text`; `stream` is what libyaml reads (the text or its
+    UTF-8 bytes), `text_of` gives the text for the rare finding that needs to look at it.
 
     This loop is the hot path of every cold load (a 100,000-incident store is about ten
     million events), so the common case, a plain or quoted scalar inside a mapping or a
@@ -133,7 +153,8 @@ def parse_yaml_text(
     findings: list[Finding] = []
     builder = _Builder(file, findings)
     documents = 0
-    loader = _EventLoader(text)
+    loader = _EventLoader(stream)
+    streamed: Sequence | None = None  # the incidents list whose items go to `on_record`
     # libyaml's events are read by attribute; their classes are not typed per kind.
     get_event: Callable[[], Any] = loader.get_event
     scalar_event, mapping_start, sequence_start = (
@@ -157,9 +178,11 @@ def parse_yaml_text(
             kind = type(event)
             if kind in ends:
                 parent, in_mapping, awaiting_value, pending_key = outer.pop()
-                if progress is not None and len(outer) == 2:  # the end of a record
+                if len(outer) == 2:  # the end of a record
+                    if parent is streamed and streamed is not None:
+                        on_record(streamed.items.pop())  # type: ignore[misc]
                     records += 1
-                    if records % PROGRESS_EVERY_RECORDS == 0:
+                    if progress is not None and records % PROGRESS_EVERY_RECORDS == 0:
                         progress.advance(event.end_mark.index)
                 continue
             mark = event.start_mark
@@ -213,6 +236,13 @@ def parse_yaml_text(
                         else:
                             parent.items[name] = node
                             parent.keys[name] = key
+                            if (
+                                name == "incidents"
+                                and on_record is not None
+                                and len(outer) == 1
+                                and type(node) is Sequence
+                            ):
+                                streamed = node
                 else:
                     awaiting_value = True
                     pending_key = None
@@ -244,7 +274,7 @@ def parse_yaml_text(
             # its scanner reads a flow collection ahead of the events: find where the store's
             # own, lower limit was crossed, so the finding is the same under every release.
             start = event.end_mark.index if event is not None else 0
-            line, column = _where_flow_nesting_exceeds(text, start, len(outer), error)
+            line, column = _where_flow_nesting_exceeds(text_of(), start, len(outer), error)
             builder.report(
                 line, column, "too-deep",
                 f"nesting deeper than {MAX_DEPTH} levels; stopped reading",
@@ -349,11 +379,21 @@ def read_yaml_file(
 
 
 def parse_yaml_bytes(
-    data: bytes, file: str, progress: ReadingProgress | None = None
+    data: bytes,
+    file: str,
+    progress: ReadingProgress | None = None,
+    on_record: Callable[[Node], None] | None = None,
 ) -> tuple[Node | None, list[Finding]]:
+    """Like `parse_yaml_text`, from the file's bytes. libyaml reads the bytes themselves:
+    the decoded text is only checked, then dropped, so a big file is not held three times
+    (bytes, text, and the UTF-8 copy libyaml would make of the text)."""
     text, findings = decode_store_bytes(data, file)
     if text is None:
         return None, findings
     if progress is not None:
         progress.reading(file, len(text))
-    return parse_yaml_text(text, file, progress)
+    del text
+    stream = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    return _parse_yaml(
+        stream, lambda: decode_store_bytes(data, file)[0] or "", file, progress, on_record
+    )

@@ -269,12 +269,21 @@ def load_store(
             break
         try:
             return _load_through(connection, files, now, progress, _reloader(paths, now, cache))
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if _busy(error) or cache is None or attempt:
+                break  # another run holds the database longer than we wait: go without it
+            cache.discard(paths)
         except (sqlite3.DatabaseError, RecordError):
             connection.close()
             if cache is None or attempt:
                 break
             cache.discard(paths)
-    return assemble_store((load_file(file, progress) for file in files), now)
+    return _load_without_cache(files, now, progress)
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def _reloader(paths: Sequence[Path], now: dt.date, cache: Cache | None) -> Callable[[], Store]:
@@ -342,19 +351,92 @@ def _refresh_file(
             engine.file_row_id(connection, name, position)
             _record_stat(connection, name, status, digest, started)
         return digest
-    content = (
-        parse_and_validate(data, name, progress)
-        if data is not None
-        else FileContent(name, findings=unreadable)
-    )
+    # One transaction for the whole read: another run waits for it instead of reading the
+    # same file too, and finds it done.
     with _write_transaction(connection):
         current = connection.execute("SELECT sha256 FROM files WHERE name = ?", (name,)).fetchone()
         file_id = engine.file_row_id(connection, name, position)
         if digest is None or current is None or current[0] != digest:  # not written meanwhile
             engine.delete_file_rows(connection, file_id)
-            engine.insert_file_rows(connection, file_id, content)
+            if data is None:
+                engine.insert_file_extras(
+                    connection, file_id, FileContent(name, findings=unreadable)
+                )
+            else:
+                stream_into_database(connection, file_id, data, name, progress)
         _record_stat(connection, name, status if digest else None, digest, started)
     return digest
+
+
+def _read_into_database(
+    connection: sqlite3.Connection,
+    file_id: int,
+    data: bytes | None,
+    unreadable: list[Finding],
+    name: str,
+    progress: LoadProgress | None,
+) -> None:
+    if data is None:
+        engine.insert_file_extras(connection, file_id, FileContent(name, findings=unreadable))
+    else:
+        stream_into_database(connection, file_id, data, name, progress)
+
+
+def stream_into_database(
+    connection: sqlite3.Connection,
+    file_id: int,
+    data: bytes,
+    name: str,
+    progress: LoadProgress | None = None,
+) -> None:
+    """A cold read straight into the database: incidents are validated as they are parsed
+    and written in batches, so memory holds the file's bytes and one batch, not the file's
+    whole tree and every incident."""
+    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
+    from sahel_timeline.validate import IncidentStream
+
+    written = 0
+
+    def write(incidents: list[Incident]) -> None:
+        nonlocal written
+        engine.insert_incidents(connection, file_id, incidents, written)
+        written += len(incidents)
+
+    stream = IncidentStream(name, write)
+    with collector_paused():
+        reading = progress if progress is not None and len(data) >= PROGRESS_MIN_BYTES else None
+        root, findings = parse_yaml_bytes(data, name, reading, on_record=stream)
+        if reading is not None:
+            reading.checking(name)
+        if root is None and findings:
+            # A file that could not be read to its end: like a cold read of it, no incident
+            # and no finding of the records read before the problem.
+            engine.delete_file_rows(connection, file_id)
+            content = FileContent(name)
+        else:
+            content = stream.finish(root)
+    content.findings[:0] = findings
+    engine.insert_file_extras(connection, file_id, content)
+
+
+def _load_without_cache(files: list[Path], now: dt.date, progress: LoadProgress | None) -> Store:
+    """Every file read cold into a private temporary database (SQLite keeps it on disk when
+    it grows, and deletes it when it is closed): a big store is never held whole."""
+    connection = sqlite3.connect("", isolation_level=None)
+    connection.execute("BEGIN")
+    engine.create_schema(connection)
+    for position, path in enumerate(files):
+        file_id = engine.file_row_id(connection, str(path), position)
+        data, unreadable = read_store_bytes(path, str(path))
+        if data is None:
+            engine.insert_file_extras(
+                connection, file_id, FileContent(str(path), findings=unreadable)
+            )
+        else:
+            stream_into_database(connection, file_id, data, str(path), progress)
+            del data
+    connection.execute("COMMIT")
+    return _store_on(connection, [str(path) for path in files], now, None, None, None)
 
 
 def _load_through(

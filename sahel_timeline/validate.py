@@ -6,6 +6,8 @@ Rules that need the whole store (duplicate ids, unknown groups, related ids) are
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sahel_timeline import schema
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import (
@@ -20,9 +22,47 @@ from sahel_timeline.model import (
 from sahel_timeline.schema import INVALID, Checker
 from sahel_timeline.vocab import SCHEMA_VERSION
 
+INCIDENT_BATCH = 2000  # incidents handed on at once by an IncidentStream
 
-def validate_document(root: Node | None, file: str) -> FileContent:
-    checker = Checker(file)
+
+class IncidentStream:
+    """Validates a file's incidents one at a time as the loader reads them (its `on_record`)
+    and hands them on in batches, so that a big file's incidents are never all in memory.
+
+    `finish` validates the rest of the document (whose incidents list no longer holds the
+    streamed items) with the same checker, and gives the file's content without them.
+    """
+
+    def __init__(self, file: str, hand_on: Callable[[list[Incident]], None]) -> None:
+        self.checker = Checker(file)
+        self.unloaded_ids: set[str] = set()
+        self._hand_on = hand_on
+        self._batch: list[Incident] = []
+
+    def __call__(self, node: Node) -> None:
+        incident = validate_incident(node, self.checker)
+        if incident is None:
+            self.unloaded_ids |= _written_id(node)
+            return
+        self._batch.append(incident)
+        if len(self._batch) >= INCIDENT_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._batch:
+            self._hand_on(self._batch)
+            self._batch = []
+
+    def finish(self, root: Node | None) -> FileContent:
+        self.flush()
+        content = validate_document(root, self.checker.file, self.checker)
+        content.unloaded_ids |= self.unloaded_ids
+        return content
+
+
+def validate_document(root: Node | None, file: str, checker: Checker | None = None) -> FileContent:
+    """A file's groups, incidents and findings; `checker` carries findings already made."""
+    checker = checker or Checker(file)
     content = FileContent(file, findings=checker.findings)
     if root is None:
         checker.error((1, 1), "missing-key", "the file is empty: it needs schema_version: 1")

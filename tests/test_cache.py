@@ -86,13 +86,13 @@ def store(tmp_path: Path) -> Path:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the files read cold (parsed and validated) from now on."""
     names: list[str] = []
-    real = store_module.parse_and_validate
+    real = store_module.stream_into_database
 
-    def counting(data: bytes, name: str, progress: object = None) -> object:
+    def counting(connection: object, file_id: int, data: bytes, name: str, *rest: object) -> None:
         names.append(name)
-        return real(data, name, progress)  # type: ignore[arg-type]
+        real(connection, file_id, data, name, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module, "parse_and_validate", counting)
+    monkeypatch.setattr(store_module, "stream_into_database", counting)
     return names
 
 
