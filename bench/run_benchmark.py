@@ -3,6 +3,7 @@
     python bench/run_benchmark.py                     # sizes 1000, 10000, 100000; 3 runs each
     python bench/run_benchmark.py --sizes 1000 --runs 5
     python bench/run_benchmark.py --quick             # one size, fewer scenarios
+    python bench/run_benchmark.py --sizes 100000 --million --big   # the expensive ones too
 
 Every scenario runs as a fresh process (as a user would run it), several times; the table
 gives the median wall time, the peak memory (max RSS of the child) and the ratio to the
@@ -11,8 +12,14 @@ scenario's baseline:
 - warm export    (`export --format csv --country Mali --since 2018 --until 2018`, or the
   same filters on `timeline` when export is not available) vs a bare `json.load` of the
   same data as JSON;
+- the warm export with a past `--now` (a third of the store in its "future") vs json.load;
+- cold `timeline` (an empty cache) and cold validate: peak memory vs the file's size;
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
+- with --million: the same warm query on 1,000,000 incidents in 100 files, and one edited
+  file vs a cold validate of that file alone;
+- with --big: cold validate of one file near the 512 MiB size limit (peak memory vs its
+  size); expensive: about 600,000 incidents, minutes and gigabytes;
 - `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
 - `yq` on the same file when it is installed (for scale only).
 Scratch files go to a temporary folder (or --out).
@@ -41,6 +48,8 @@ from generate_store import generate  # noqa: E402
 
 PYTHON = sys.executable
 FILTERS = ["--country", "Mali", "--since", "2018", "--until", "2018"]
+PAST_NOW = "2020-01-01"  # incidents run to 2024: about a third of them are after it
+BIG_INCIDENTS = 640_000  # about 500 MB of YAML, under the 512 MiB limit
 
 
 def machine() -> str:
@@ -95,6 +104,36 @@ def as_json(store: Path, target: Path) -> None:
     target.write_text(json.dumps(data, default=str), encoding="utf-8")
 
 
+def million_rows(
+    scratch: Path,
+    env: dict[str, str],
+    query: str,
+    query_args: list[str],
+    runs: int,
+    rows: list[tuple[str, float, float, str]],
+) -> None:
+    """1,000,000 incidents in 100 files: the warm query, and the cost of one edited file
+    against a cold validate of that file alone."""
+    folder = scratch / "shards-1000000"
+    if not folder.exists():
+        generate(1_000_000, folder, shards=100)
+    command = cli(query, "--store", str(folder), *query_args, *FILTERS)
+    subprocess.run(command, env=env, capture_output=True)  # warm up (a long cold read)
+    warm = measure(command, env, runs)
+    rows.append(("1000000, 100 files: warm " + query, *warm, ""))
+    edited = folder / "shard-0050.yaml"
+    no_cache = {**env, "SAHEL_TIMELINE_NO_CACHE": "1"}
+    alone = measure(cli("validate", str(edited)), no_cache, 1)
+    rows.append(("1000000: one file alone, cold validate", *alone, ""))
+    times = []
+    for run in range(runs):
+        edited.write_text(edited.read_text() + f"# edit {run} {time.time()}\n")
+        times.append(measure(command, env, 1)[0])
+    one = statistics.median(times)
+    rows.append(("1000000, 100 files: one edited", one, 0.0,
+                 f"warm + {one - warm[0]:.2f} s (one file alone: {alone[0]:.2f} s)"))  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="sahel-timeline benchmark")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
@@ -102,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smallest size, fewer scenarios")
     parser.add_argument("--out", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument(
+        "--million", action="store_true", help="also 1,000,000 incidents in 100 files (slow)"
+    )
+    parser.add_argument(
+        "--big", action="store_true", help="also one file near the size limit (slow, gigabytes)"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes[:1] if args.quick else args.sizes
     scratch = args.out or Path(tempfile.mkdtemp(prefix="sahel-bench-"))
@@ -115,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     query = "export" if export_available(env) else "timeline"
     query_args = ["--format", "csv"] if query == "export" else []
     rows: list[tuple[str, float, float, str]] = []
+
+    def memory_row(name: str, peak: float, megabytes: float) -> None:
+        rows.append((f"{name}: peak / file size", 0.0, peak, f"{peak / megabytes:.1f}x"))
 
     def row(name: str, command: list[str], baseline: tuple[float, float] | None = None,
             *, environ: dict[str, str] = env) -> tuple[float, float]:  # fmt: skip
@@ -137,12 +185,26 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which("yq") and not args.quick:
             row(f"{size}: yq . (for scale)", ["yq", ".", str(store)], yaml_base)
         no_cache = {**env, "SAHEL_TIMELINE_NO_CACHE": "1"}
-        row(f"{size}: cold validate", cli("validate", str(store)), yaml_base, environ=no_cache)
+        megabytes = store.stat().st_size / 1e6
+        cold = row(f"{size}: cold validate", cli("validate", str(store)), yaml_base,
+                   environ=no_cache)  # fmt: skip
+        memory_row(f"{size}: cold validate", cold[1], megabytes)
+        fresh = {**env, "XDG_CACHE_HOME": str(scratch / f"cold-cache-{size}")}
+        cold_query = measure(cli(query, "--store", str(store), *query_args, *FILTERS), fresh, 1)
+        rows.append((f"{size}: cold {query} (empty cache)", *cold_query, ""))
+        memory_row(f"{size}: cold {query} (empty cache)", cold_query[1], megabytes)
+        shutil.rmtree(scratch / f"cold-cache-{size}", ignore_errors=True)
         subprocess.run(cli("validate", str(store)), env=env, capture_output=True)  # warm up
         warm = row(
             f"{size}: warm {query} (filtered)",
             cli(query, "--store", str(store), *query_args, *FILTERS),
             json_base,
+        )
+        row(
+            f"{size}: warm {query}, --now {PAST_NOW}",
+            cli(query, "--store", str(store), "--now", PAST_NOW, *query_args, *FILTERS),
+            json_base,
+            environ={**env, "SAHEL_TIMELINE_NOW": PAST_NOW},
         )
         if not args.quick:
             folder = scratch / f"shards-{size}"
@@ -158,6 +220,17 @@ def main(argv: list[str] | None = None) -> int:
             one = statistics.median(times)
             rows.append((f"{size}: 100 shards, one edited", one, 0.0,
                          f"{one / shard_warm[0]:.2f}x warm"))  # fmt: skip
+    if args.million:
+        million_rows(scratch, env, query, query_args, args.runs, rows)
+    if args.big:
+        big = scratch / "big.yaml"
+        generate(BIG_INCIDENTS, big)
+        megabytes = big.stat().st_size / 1e6
+        no_cache = {**env, "SAHEL_TIMELINE_NO_CACHE": "1"}
+        seconds, peak = measure(cli("validate", str(big)), no_cache, 1)
+        rows.append((f"big file {megabytes:.0f} MB: cold validate", seconds, peak, ""))
+        memory_row(f"big file {megabytes:.0f} MB: cold validate", peak, megabytes)
+        big.unlink()
     curated = REPOSITORY / "incidents.yaml"
     imports = row("bare import typer, rich, yaml",
                   [PYTHON, "-c", "import typer, rich.console, yaml"])  # fmt: skip
