@@ -1,4 +1,4 @@
-"""Finding and loading a store (a file or a folder of files) and the rules that span records."""
+"""Finding and loading a store (a file or a folder of files) into the query engine's database."""
 
 from __future__ import annotations
 
