@@ -353,3 +353,23 @@ def test_folder_without_store_files_is_an_error_not_an_empty_valid_store(
     (tmp_path / "notes.txt").write_text("not a store", encoding="utf-8")
     with pytest.raises(SahelError, match=r"no \.yaml or \.yml files"):
         load_store([tmp_path], NOW)
+
+
+STORE_FILES = sorted(
+    path
+    for folder in (INVALID, INVALID.parent / "valid", INVALID.parent / "hostile")
+    for path in folder.rglob("*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", STORE_FILES, ids=[p.name for p in STORE_FILES])
+def test_a_store_read_in_batches_says_what_a_store_read_whole_says(path: Path) -> None:
+    """A cold load streams records through validation into the database; stdin and git
+    revisions are read whole: a user gets the same findings and incidents either way."""
+    from sahel_timeline.store import assemble_store, load_file_bytes
+
+    streamed = load_store([path], NOW)
+    whole = assemble_store([load_file_bytes(path.read_bytes(), str(path))], NOW)
+    assert streamed.findings == whole.findings
+    assert streamed.incidents == whole.incidents
+    assert streamed.registry.groups == whole.registry.groups
