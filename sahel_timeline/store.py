@@ -128,13 +128,15 @@ class Store:
         """The incidents of the rows `rows()` gives; a cached record found unusable has the
         store read again (its database rebuilt) and the rows asked for again."""
         try:
-            return [self._incident(*row) for row in rows()]
+            with collector_paused():  # many small objects, no cycles among them
+                return [self._incident(*row) for row in rows()]
         except (RecordError, sqlite3.DatabaseError):
             if self._reload is None:
                 raise
         fresh = self._reload()
         self.__dict__.update(fresh.__dict__)
-        return [self._incident(*row) for row in rows()]
+        with collector_paused():
+            return [self._incident(*row) for row in rows()]
 
     def _incident(self, row_id: int, file_id: int, record: str | None = None) -> Incident:
         if self._objects is not None:
