@@ -11,7 +11,8 @@ Tables:
 - incidents: one row per incident in store order (`position` of the file, `seq` in it), the
   columns filters and sorts use, and the full record as JSON (`record_codec`);
 - perpetrators, labels (tactics, targets and tags, folded), related: the lists of a record;
-- incident_text: the full-text index behind `--text` (FTS5, case and accents ignored);
+- incident_text: the full-text index behind `--text` (FTS5, case and accents ignored; on
+  a Python whose SQLite lacks FTS5, a table of folded text searched with LIKE);
 - groups, findings (the per-file rules), unloaded_ids: the rest of a file's content;
 - store_findings: the findings of the rules that span records, by the files they were
   computed for.
@@ -96,9 +97,7 @@ CREATE INDEX IF NOT EXISTS labels_by_incident ON labels (incident);
 CREATE TABLE IF NOT EXISTS related (incident INTEGER NOT NULL, position INTEGER NOT NULL,
                                     related_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS related_by_incident ON related (incident);
-CREATE VIRTUAL TABLE IF NOT EXISTS incident_text USING fts5 (
-    title, summary, notes, place, sources, tokenize = 'unicode61 remove_diacritics 2'
-);
+{text_table};
 CREATE TABLE IF NOT EXISTS groups (file_id INTEGER NOT NULL, seq INTEGER NOT NULL,
                                    record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS findings (file_id INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -107,6 +106,26 @@ CREATE TABLE IF NOT EXISTS unloaded_ids (file_id INTEGER NOT NULL, id TEXT NOT N
 CREATE TABLE IF NOT EXISTS store_findings (key TEXT PRIMARY KEY, records TEXT NOT NULL);
 """
 
+_FTS5_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS incident_text USING fts5 (
+    title, summary, notes, place, sources, tokenize = 'unicode61 remove_diacritics 2'
+)"""
+_FOLDED_TEXT_TABLE = """CREATE TABLE IF NOT EXISTS incident_text (
+    rowid INTEGER PRIMARY KEY, title TEXT, summary TEXT, notes TEXT, place TEXT, sources TEXT
+)"""
+
+
+def _sqlite_has_fts5() -> bool:
+    connection = sqlite3.connect(":memory:")
+    try:
+        options = {row[0] for row in connection.execute("PRAGMA compile_options")}
+    finally:
+        connection.close()
+    return "ENABLE_FTS5" in options
+
+
+HAS_FTS5 = _sqlite_has_fts5()
+_TEXT_COLUMNS = ("title", "summary", "notes", "place", "sources")
+
 # Store order: the file's place in the store, then the record's place in the file.
 _STORE_ORDER = "f.position, i.seq"
 _FROM = "incidents AS i JOIN files AS f ON f.file_id = i.file_id"
@@ -114,7 +133,8 @@ _FROM = "incidents AS i JOIN files AS f ON f.file_id = i.file_id"
 
 def create_schema(connection: sqlite3.Connection) -> None:
     """The engine's tables, inside the caller's transaction (executescript would end it)."""
-    for statement in SCHEMA.split(";"):
+    text_table = _FTS5_TABLE if HAS_FTS5 else _FOLDED_TEXT_TABLE
+    for statement in SCHEMA.replace("{text_table}", text_table).split(";"):
         if statement.strip():
             connection.execute(statement)
 
@@ -240,11 +260,11 @@ def insert_incidents(
         "INSERT INTO incident_text (rowid, title, summary, notes, place, sources) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (
-            (
-                row_id, incident.title, incident.summary, incident.notes,
+            (row_id, *map(_searchable, (
+                incident.title, incident.summary, incident.notes,
                 " ".join(p for p in (incident.location.place, incident.location.site) if p),
                 _sources_text(incident),
-            )
+            )))
             for row_id, incident in zip(row_ids, incidents, strict=True)
         ),
     )  # fmt: skip
@@ -265,6 +285,14 @@ def insert_file_extras(connection: sqlite3.Connection, file_id: int, content: Fi
         "INSERT INTO unloaded_ids VALUES (?, ?)",
         ((file_id, unloaded) for unloaded in sorted(content.unloaded_ids)),
     )
+
+
+def _searchable(text: str | None) -> str | None:
+    """Text as the search index keeps it: as written for FTS5 (its tokenizer folds it),
+    else folded words between single spaces, for LIKE."""
+    if HAS_FTS5 or text is None:
+        return text
+    return " " + " ".join(text_words(fold_text(text))) + " "
 
 
 def _folded_or_none(text: str | None) -> str | None:
@@ -327,9 +355,21 @@ def filter_sql(flt: Filter, registry: GroupRegistry) -> tuple[str, list[Any]]:
         kinds = sorted({kind.casefold() for kind in flt.kinds})
         clauses.append(f"lower(i.kind) IN ({_placeholders(kinds)})")
         params += kinds
-    if flt.text:
+    if flt.text and HAS_FTS5:
         clauses.append("i.row_id IN (SELECT rowid FROM incident_text WHERE incident_text MATCH ?)")
         params.append(text_match_expression(flt.text))
+    elif flt.text:
+        fields = " || ".join(
+            f"coalesce(t.{column}, '')"
+            for column in ("title", "summary", "notes", "place", "sources")
+        )
+        for word in text_words(fold_text(flt.text)):
+            clauses.append(
+                f"i.row_id IN (SELECT t.rowid FROM incident_text AS t WHERE {fields} LIKE ? "
+                "ESCAPE '\\')"
+            )
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"% {escaped}%")
     if flt.min_killed is not None:
         clauses.append("i.killed >= ?")
         params.append(flt.min_killed)

@@ -373,6 +373,24 @@ def test_text_searches_title_summary_notes_place_and_sources(text: str, found: s
     assert kept(text=text) == found
 
 
+@pytest.fixture(params=[True, False], ids=["fts5", "sqlite-without-fts5"])
+def either_text_index(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search behaves the same on a Python whose SQLite was built without FTS5."""
+    import sahel_timeline.engine
+
+    monkeypatch.setattr(sahel_timeline.engine, "HAS_FTS5", request.param)
+
+
+@pytest.mark.usefixtures("either_text_index")
+def test_text_search_means_the_same_with_or_without_fts5() -> None:
+    assert kept(text="SÉVARÉ") == {SEVARE.id}
+    assert kept(text="Ouagadougou embassy") == {EMBASSY.id}
+    assert kept(text="ouaga") == {RESTAURANT.id, EMBASSY.id}
+    assert kept(text="adougou") == set()
+    assert kept(text="communique minusma porte-parole") == {TIMBUKTU.id}
+    assert kept(text="100% _x") == set()
+
+
 def test_text_words_match_in_any_order_and_all_must_match() -> None:
     assert kept(text="Ouagadougou embassy") == {EMBASSY.id}
     assert kept(text="headquarters french") == {EMBASSY.id}
