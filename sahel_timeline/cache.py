@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sahel_timeline import __version__
-from sahel_timeline.engine import ENGINE_FORMAT, create_schema
+from sahel_timeline.engine import ENGINE_FORMAT, create_schema, first_row
 
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 CACHE_FOLDER_NAME = "sahel-timeline"
@@ -165,7 +165,7 @@ def _open_checked(target: Path) -> sqlite3.Connection:
             if tables and "meta" not in tables:
                 raise sqlite3.DatabaseError("not a sahel-timeline cache")
             create_schema(connection)
-            row = connection.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            row = first_row(connection.execute("SELECT value FROM meta WHERE key = 'version'"))
             if row is None:
                 if tables:
                     raise sqlite3.DatabaseError("a cache without its version")

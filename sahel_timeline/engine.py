@@ -84,7 +84,8 @@ CREATE TABLE IF NOT EXISTS incidents (
 );
 CREATE INDEX IF NOT EXISTS incidents_by_file ON incidents (file_id, seq);
 CREATE INDEX IF NOT EXISTS incidents_by_start ON incidents (start_day);
-CREATE INDEX IF NOT EXISTS incidents_by_country ON incidents (country3, start_day);
+DROP INDEX IF EXISTS incidents_by_country;
+CREATE INDEX IF NOT EXISTS incidents_by_country_days ON incidents (country3, start_day, end_day);
 CREATE INDEX IF NOT EXISTS incidents_by_id ON incidents (id);
 CREATE TABLE IF NOT EXISTS perpetrators (
     incident INTEGER NOT NULL, position INTEGER NOT NULL,
@@ -131,6 +132,13 @@ _STORE_ORDER = "f.position, i.seq"
 _FROM = "incidents AS i JOIN files AS f ON f.file_id = i.file_id"
 
 
+def first_row(cursor: sqlite3.Cursor) -> Any:
+    """The first row of a query, or None; the statement is run to its end (a statement left
+    half-read keeps a read transaction open, which would block another run's writes)."""
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
+
+
 def create_schema(connection: sqlite3.Connection) -> None:
     """The engine's tables, inside the caller's transaction (executescript would end it)."""
     text_table = _FTS5_TABLE if HAS_FTS5 else _FOLDED_TEXT_TABLE
@@ -171,7 +179,9 @@ def file_row_id(connection: sqlite3.Connection, name: str, position: int) -> int
         "ON CONFLICT (name) DO UPDATE SET position = excluded.position",
         (name, position),
     )
-    (file_id,) = connection.execute("SELECT file_id FROM files WHERE name = ?", (name,)).fetchone()
+    [(file_id,)] = connection.execute(
+        "SELECT file_id FROM files WHERE name = ?", (name,)
+    ).fetchall()
     return int(file_id)
 
 
@@ -206,9 +216,13 @@ def insert_incidents(
     records: bool = True,
 ) -> list[int]:
     """Write incidents of a file, the first at place `first_seq` in it; their row ids."""
-    (last,) = connection.execute("SELECT coalesce(max(row_id), 0) FROM incidents").fetchone()
+    [(last,)] = connection.execute("SELECT coalesce(max(row_id), 0) FROM incidents").fetchall()
     first = int(last) + 1
     row_ids = list(range(first, first + len(incidents)))
+    if incidents:
+        _widen_longest_span(
+            connection, max(i.end.toordinal() - i.start.toordinal() for i in incidents)
+        )
     connection.executemany(
         "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -271,6 +285,22 @@ def insert_incidents(
     return row_ids
 
 
+def _widen_longest_span(connection: sqlite3.Connection, days: int) -> None:
+    """Keep `meta.longest_span` at least the longest incident's length in days (it never
+    shrinks: a bound that is too wide only costs a little speed)."""
+    known = max(longest_span(connection), days)
+    connection.execute("INSERT OR REPLACE INTO meta VALUES ('longest_span', ?)", (known,))
+
+
+def longest_span(connection: sqlite3.Connection) -> int:
+    """The longest incident's span in days (as recorded, else measured)."""
+    row = first_row(connection.execute("SELECT value FROM meta WHERE key = 'longest_span'"))
+    if row is not None:
+        return int(row[0])
+    sql = "SELECT coalesce(max(end_day - start_day), 0) FROM incidents"
+    return int(connection.execute(sql).fetchall()[0][0])
+
+
 def insert_file_extras(connection: sqlite3.Connection, file_id: int, content: FileContent) -> None:
     """Write a file's groups, findings and the ids of the incidents left out for errors."""
     connection.executemany(
@@ -325,13 +355,22 @@ def text_match_expression(text: str) -> str:
     return " AND ".join('"' + word.replace('"', '""') + '"*' for word in text_words(text))
 
 
-def filter_sql(flt: Filter, registry: GroupRegistry) -> tuple[str, list[Any]]:
-    """The WHERE clause (over `i`, an incidents row) that keeps what `flt` keeps."""
+def filter_sql(
+    flt: Filter, registry: GroupRegistry, longest: int | None = None
+) -> tuple[str, list[Any]]:
+    """The WHERE clause (over `i`, an incidents row) that keeps what `flt` keeps.
+
+    `longest`, the longest incident's span in days, lets `since` bound the start day too,
+    so that an index on start days answers a window instead of everything before it.
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if flt.since is not None:
         clauses.append("i.end_day >= ?")
         params.append(flt.since.toordinal())
+        if longest is not None:
+            clauses.append("i.start_day >= ?")
+            params.append(flt.since.toordinal() - longest)
     if flt.until is not None:
         clauses.append("i.start_day <= ?")
         params.append(flt.until.toordinal())
@@ -435,7 +474,7 @@ def select_rows(
 ) -> list[tuple[int, int, str | None]]:
     """(row_id, file_id, record) of what `query` selects, in its order; the record is None
     unless `records` asks for it."""
-    where, params = filter_sql(query.filter, registry)
+    where, params = filter_sql(query.filter, registry, longest_span(connection))
     record = "i.record" if records else "NULL"
     sql = (
         f"SELECT i.row_id, i.file_id, {record} FROM {_FROM} WHERE {where} "
@@ -505,21 +544,32 @@ def store_findings_key(files: Sequence[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def cached_store_findings(connection: sqlite3.Connection, key: str) -> list[Finding] | None:
-    row = connection.execute("SELECT records FROM store_findings WHERE key = ?", (key,)).fetchone()
-    if row is None:
+def cached_store_findings(
+    connection: sqlite3.Connection, key: str
+) -> tuple[list[Finding], Callable[[], list[Finding]]] | None:
+    """The cached cross-record findings for `key`: the errors, and a function that gives
+    the warnings (read only when asked for: a query needs only to know there is no error,
+    and a big store may have thousands of possible duplicates)."""
+    sql = "SELECT key, records FROM store_findings WHERE key IN (?, ?)"
+    rows = dict(connection.execute(sql, (f"{key}/{ERROR}", f"{key}/{WARNING}")).fetchall())
+    if len(rows) != 2:
         return None
-    return [decode_finding(line) for line in row[0].splitlines()]
+    errors = [decode_finding(line) for line in rows[f"{key}/{ERROR}"].splitlines()]
+    return errors, lambda: [decode_finding(line) for line in rows[f"{key}/{WARNING}"].splitlines()]
 
 
 def remember_store_findings(
     connection: sqlite3.Connection, key: str, findings: Sequence[Finding]
 ) -> None:
     connection.execute("DELETE FROM store_findings")
-    connection.execute(
+    connection.executemany(
         "INSERT OR REPLACE INTO store_findings VALUES (?, ?)",
-        (key, "\n".join(encode_finding(f) for f in findings)),
-    )
+        (
+            (f"{key}/{severity}",
+             "\n".join(encode_finding(f) for f in findings if f.severity == severity))
+            for severity in (ERROR, WARNING)
+        ),
+    )  # fmt: skip
 
 
 def _record_finding(
@@ -542,7 +592,7 @@ def check_incidents(
     where = f"SELECT f.name || ':' || i.line FROM {_FROM} WHERE i.row_id = ?"
 
     def place_of(row_id: int) -> str:
-        return str(connection.execute(where, (row_id,)).fetchone()[0])
+        return str(connection.execute(where, (row_id,)).fetchall()[0][0])
 
     duplicated = (
         f"SELECT i.row_id, i.file_id, i.id FROM {_FROM} WHERE i.id IN "

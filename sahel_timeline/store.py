@@ -37,6 +37,16 @@ DEFAULT_STORE_NAME = "incidents.yaml"
 STORE_SUFFIXES = (".yaml", ".yml")
 PROGRESS_MIN_BYTES = 2 * 1024 * 1024  # a cold read of this much takes about a second
 _FROM = "incidents AS i JOIN files AS f ON f.file_id = i.file_id"
+# The databases `load_store` opened, for `close_stores` (a connection is in a reference cycle
+# with its statement cache: without an explicit close it stays open until a collection).
+_OPENED: list[sqlite3.Connection] = []
+
+
+def close_stores() -> None:
+    """Close every store database opened so far (at the end of a command)."""
+    while _OPENED:
+        with contextlib.suppress(sqlite3.Error):
+            _OPENED.pop().close()
 
 
 class Store:
@@ -61,6 +71,7 @@ class Store:
         self.registry = registry
         self._connection = connection
         self._findings = findings  # without the future-date warnings: they follow `now`
+        self._more_warnings: Callable[[], list[Finding]] = list  # read when asked for
         self._now = now
         self._objects = objects
         self._reload = reload
@@ -72,7 +83,8 @@ class Store:
     def findings(self) -> list[Finding]:
         """Every finding, warnings included, in file and line order."""
         if self._all_findings is None:
-            found = self._findings + engine.future_date_findings(self._connection, self._now)
+            found = self._findings + self._more_warnings()
+            found += engine.future_date_findings(self._connection, self._now)
             self._all_findings = sorted(found, key=finding_sort_key)
         return self._all_findings
 
@@ -90,12 +102,12 @@ class Store:
     @property
     def incident_count(self) -> int:
         """How many incidents and milestones the store holds (without building them)."""
-        return int(self._connection.execute("SELECT count(*) FROM incidents").fetchone()[0])
+        return int(self._connection.execute("SELECT count(*) FROM incidents").fetchall()[0][0])
 
     @property
     def milestone_count(self) -> int:
         sql = "SELECT count(*) FROM incidents WHERE kind = ?"
-        return int(self._connection.execute(sql, (engine.MILESTONE,)).fetchone()[0])
+        return int(self._connection.execute(sql, (engine.MILESTONE,)).fetchall()[0][0])
 
     def incident(self, incident_id: str) -> Incident | None:
         """The first incident with this id, or None."""
@@ -143,7 +155,7 @@ class Store:
             return self._objects[row_id]
         if record is None:
             sql = "SELECT record FROM incidents WHERE row_id = ?"
-            (record,) = self._connection.execute(sql, (row_id,)).fetchone()
+            [(record,)] = self._connection.execute(sql, (row_id,)).fetchall()
             if record is None:
                 raise RecordError("a row without its record")
         return decode_incident(record, self._file_names[file_id])
@@ -269,6 +281,7 @@ def load_store(
         connection = cache.connect(paths) if cache is not None else None
         if connection is None:
             break
+        _OPENED.append(connection)
         try:
             return _load_through(connection, files, now, progress, _reloader(paths, now, cache))
         except sqlite3.OperationalError as error:
@@ -334,11 +347,13 @@ def _refresh_file(
     name = str(path)
     started = time.time_ns()  # before the stat: a write after it makes the stat differ
     status = file_status(path)
-    row = connection.execute(
-        "SELECT size, mtime_ns, ctime_ns, inode, device, sha256, verified_ns, position "
-        "FROM files WHERE name = ?",
-        (name,),
-    ).fetchone()
+    row = engine.first_row(
+        connection.execute(
+            "SELECT size, mtime_ns, ctime_ns, inode, device, sha256, verified_ns, position "
+            "FROM files WHERE name = ?",
+            (name,),
+        )
+    )
     known = row is not None and row[5] is not None
     if known and status is not None and unchanged_by_stat(row[:5], row[6], status):
         if row[7] != position:
@@ -356,7 +371,9 @@ def _refresh_file(
     # One transaction for the whole read: another run waits for it instead of reading the
     # same file too, and finds it done.
     with _write_transaction(connection):
-        current = connection.execute("SELECT sha256 FROM files WHERE name = ?", (name,)).fetchone()
+        current = engine.first_row(
+            connection.execute("SELECT sha256 FROM files WHERE name = ?", (name,))
+        )
         file_id = engine.file_row_id(connection, name, position)
         if digest is None or current is None or current[0] != digest:  # not written meanwhile
             engine.delete_file_rows(connection, file_id)
@@ -425,6 +442,7 @@ def _load_without_cache(files: list[Path], now: dt.date, progress: LoadProgress 
     """Every file read cold into a private temporary database (SQLite keeps it on disk when
     it grows, and deletes it when it is closed): a big store is never held whole."""
     connection = sqlite3.connect("", isolation_level=None)
+    _OPENED.append(connection)
     connection.execute("BEGIN")
     engine.create_schema(connection)
     for position, path in enumerate(files):
@@ -500,12 +518,14 @@ def _store_on(
     registry, group_findings = build_registry(groups)
     findings += group_findings
     store = Store(names, registry, connection, [], now, objects, reload)
-    cross_record = engine.cached_store_findings(connection, findings_key) if findings_key else None
-    if cross_record is None:
+    cached = engine.cached_store_findings(connection, findings_key) if findings_key else None
+    if cached is None:
         cross_record = engine.check_incidents(connection, registry, store._incident, suggest)
         if findings_key:
             with _write_transaction(connection):
                 engine.remember_store_findings(connection, findings_key, cross_record)
+    else:
+        cross_record, store._more_warnings = cached
     store._findings = findings + cross_record
     return store
 

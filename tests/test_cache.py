@@ -649,3 +649,25 @@ def test_a_tag_holding_any_character_is_still_found() -> None:
     for tag, expected in (("x|y", ["a-1"]), ("x", ["a-1"]), ("y", ["a-2"]), ("'; --", ["a-2"])):
         query = Query(build_filter(tags=[tag]))
         assert [i.id for i in run_query(incidents, query, GroupRegistry())] == expected
+
+
+def test_a_long_incident_added_to_a_warm_store_still_matches_a_late_window(
+    tmp_path: Path,
+) -> None:
+    from sahel_timeline.query import Query, build_filter
+
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    write_store(folder / "a.yaml", incident("a-1", "Short attack"))
+    cache = Cache(tmp_path / "cache")
+    late = Query(build_filter(since=dt.date(2019, 6, 1)))
+    assert load_store([folder], NOW, cache).select(late) == []
+    long_one = (
+        "  - id: b-1\n    title: Years of sieges\n    date: '2012'\n    end_date: '2019-07'\n"
+        "    location: {country: Mali}\n    summary: A long campaign.\n"
+        "    sources: [{title: A report, url: null}]\n"
+    )
+    write_store(folder / "b.yaml", long_one, groups=False)
+    warm = load_store([folder], NOW, cache)
+    assert [i.id for i in warm.select(late)] == ["b-1"]
+    assert [i.id for i in load_store([folder], NOW, cache).select(late)] == ["b-1"]

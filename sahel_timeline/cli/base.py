@@ -32,6 +32,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
@@ -44,8 +45,10 @@ def root(
 ) -> None:
     """Build and question timelines of jihadist violence in the Sahel from a curated YAML store."""
     from sahel_timeline.cli.environment import bypass_cache
+    from sahel_timeline.store import close_stores
 
     bypass_cache(no_cache)
+    ctx.call_on_close(close_stores)
 
 
 # Command name -> the module that defines it. One place: `app.py` and `entry.py` read it.
