@@ -93,6 +93,9 @@ def incident_fields(incident: Incident) -> dict[str, str | None]:
         "title": incident.title,
         "date": _date_text(incident.date),
         "end_date": _date_text(incident.end_date),
+        "date_margin_days": (
+            str(incident.date_margin_days) if incident.date_margin_days is not None else None
+        ),
         "time": incident.time,
         "location.country": location.country,
         "location.admin1": location.admin1,

@@ -22,8 +22,12 @@ def figure_label(figure: Figure | None) -> str:
 
 
 def date_label(incident: Incident) -> str:
-    """The date or span of an entry, keeping its precision: `Jun 2018`, `13-14 Aug 2017`."""
-    return format_span(incident.date, incident.end_date)
+    """The date or span of an entry, keeping its precision: `Jun 2018`, `13-14 Aug 2017`,
+    `8 Mar 2023 ±3 days` (a date known within a window, e.g. ACLED's week precision)."""
+    text = format_span(incident.date, incident.end_date)
+    if incident.date_margin_days:
+        text += f" \u00b1{incident.date_margin_days} days"
+    return text
 
 
 def group_label(reference: str, registry: GroupRegistry) -> str:

@@ -17,6 +17,7 @@ from sahel_timeline.findings import ERROR, WARNING, Finding
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.vocab import (
+    ACTOR_KINDS,
     KINDS,
     LOCATION_PRECISIONS,
     SCHEMA_VERSION,
@@ -498,6 +499,15 @@ INCIDENT = Record(
         "title": Text(),
         "date": Date(),
         "end_date": Nullable(Date()),
+        "date_margin_days": Nullable(
+            Integer(
+                minimum=1,
+                description=(
+                    "The event may lie this many days either side of date (ACLED's week "
+                    "precision: date is the week's midpoint, the day it is counted by)."
+                ),
+            )
+        ),
         "time": Nullable(
             Text(
                 description="Local time HH:MM (quote it).",
@@ -542,6 +552,11 @@ GROUP = Record(
         "affiliation": Nullable(Slug("Parent group id.")),
         "formed": Nullable(Date()),
         "merged_into": Nullable(Slug("Id of the group it merged into.")),
+        "kind": Nullable(
+            Choice(
+                ACTOR_KINDS, "unknown-actor-kind", "What kind of actor: jihadist, state-force..."
+            )
+        ),
         "notes": _optional_text(),
     },
     required=("id", "name"),

@@ -101,6 +101,7 @@ def validate_group(node: Node, checker: Checker) -> Group | None:
         extensions=values.get("extensions", {}),
         origin=Origin(checker.file, node.line, node.column),
         marks=marks,
+        kind=values.get("kind"),
     )
 
 
@@ -126,6 +127,7 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
         date=values["date"],
         kind=kind,
         end_date=values.get("end_date"),
+        date_margin_days=values.get("date_margin_days"),
         time=values.get("time"),
         location=location,
         tactics=tuple(values.get("tactics") or ()),

@@ -6,6 +6,7 @@ import difflib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -17,6 +18,13 @@ from sahel_timeline.cli.environment import domain_errors, fail, stderr_console, 
 from sahel_timeline.dates import parse_date_bound
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.vocab import find_country
+
+
+class GoneAction(str, Enum):
+    KEEP = "keep"
+    MARK = "mark"
+    REMOVE = "remove"
+
 
 if TYPE_CHECKING:
     from sahel_timeline.importers.acled import ProgressCallback, RowSelection
@@ -109,15 +117,27 @@ def import_acled(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+        bool,
+        typer.Option("--dry-run", help="Report what would change, with the ids; write nothing."),
     ] = False,
+    gone: Annotated[
+        GoneAction,
+        typer.Option(
+            "--gone",
+            help=(
+                "What to do with imported events these rows cover (countries and dates) but no "
+                "longer hold: keep them, mark them (tag acled-gone) or remove them."
+            ),
+        ),
+    ] = GoneAction.KEEP,
 ) -> None:
     """Turn ACLED export files into incidents of a store, merged by ACLED event id.
 
     Every row of every event type is imported unless --country, --since, --until or
     --event-type select rows. Importing the same file again changes nothing; a revised
     export updates its entries (ids acled-...). Hand-written entries and comments are kept.
-    Bad rows are reported by line and skipped (exit code 1 when there were any).
+    Bad rows are reported by line and skipped, as are rows of a country missing from the
+    country table (exit code 1 when there were any).
     """
     from rich.progress import Progress
 
@@ -144,11 +164,12 @@ def import_acled(
             imported_on=today(),
             now=today(),
             dry_run=dry_run,
+            gone_action=gone.value,
             progress_for=progress_for,
         )
     for problem in summary.problems:
         console.print(Text(str(problem)), soft_wrap=True)
     for line in summary.lines():
         console.print(Text(line), soft_wrap=True)
-    if summary.problems:
+    if summary.problems or summary.outside_country_table:
         raise typer.Exit(int(ExitCode.FINDINGS))

@@ -35,7 +35,7 @@ def export_jsonl(
 def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, Any]:
     """An entry as plain JSON-ready data, with every field of the data model."""
     location = incident.location
-    return {
+    record: dict[str, Any] = {
         "id": incident.id,
         "kind": incident.kind,
         "title": incident.title,
@@ -75,6 +75,9 @@ def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, An
         "related": list(incident.related),
         "extensions": incident.extensions,
     }
+    if incident.date_margin_days is not None:  # only when given: older readers see no change
+        record["date_margin_days"] = incident.date_margin_days
+    return record
 
 
 def _perpetrator(perpetrator: Any, registry: GroupRegistry) -> dict[str, Any]:

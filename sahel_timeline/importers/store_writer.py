@@ -33,12 +33,15 @@ import yaml
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.importers.acled import (
+    ID_PREFIX,
+    Coverage,
     GroupSpec,
     ImportedEntry,
     acled_citation,
     resolve_groups,
 )
-from sahel_timeline.model import FuzzyDate, Incident
+from sahel_timeline.model import FileContent, FuzzyDate, Incident
+from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.store import STORE_SUFFIXES, assemble_store, load_file_bytes, store_files
 
 try:
@@ -126,6 +129,8 @@ def render_group(
         parent = getattr(spec, key)
         if parent and parent in references:
             lines.append(f"{inner}{key}: {yaml_scalar(references[parent])}")
+    if spec.kind:
+        lines.append(f"{inner}kind: {yaml_scalar(spec.kind)}")
     lines.append(f"{inner}notes: {yaml_scalar('Added by the ACLED import for ACLED actor names.')}")
     return newline.join(lines) + newline
 
@@ -285,10 +290,15 @@ class FileEdit:
     append_groups: list[tuple[GroupSpec, list[str]]] = field(default_factory=list)
     append_entries: list[ImportedEntry] = field(default_factory=list)
     replace: dict[str, ImportedEntry] = field(default_factory=dict)  # by id
+    remove: set[str] = field(default_factory=set)  # ids of entries to take out
+    mark_gone: set[str] = field(default_factory=set)  # ids of entries to tag GONE_TAG
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.append_groups or self.append_entries or self.replace)
+        return bool(
+            self.append_groups or self.append_entries or self.replace or self.remove
+            or self.mark_gone
+        )  # fmt: skip
 
 
 def _new_file_text(edit: FileEdit, references: dict[str, str], imported_on: str) -> str:
@@ -311,6 +321,26 @@ def _new_file_text(edit: FileEdit, references: dict[str, str], imported_on: str)
     return "".join(parts)
 
 
+GONE_TAG = "acled-gone"
+_TAGS_LINE = re.compile(r"^(?P<head>\s+tags: \[)(?P<items>.*)\](?P<end>\s*)$")
+
+
+def _with_gone_tag(item_lines: list[str], item_id: str | None, newline: str) -> str:
+    """An imported entry's lines with GONE_TAG added to its one-line `tags: [...]`."""
+    out = list(item_lines)
+    for index, line in enumerate(out):
+        match = _TAGS_LINE.match(line)
+        if match:
+            if yaml_scalar(GONE_TAG) not in match.group("items"):
+                items = match.group("items")
+                items = (
+                    f"{items}, {yaml_scalar(GONE_TAG)}" if items.strip() else yaml_scalar(GONE_TAG)
+                )
+                out[index] = f"{match.group('head')}{items}]{match.group('end')}"
+            return "".join(out)
+    raise SahelError(f"entry {item_id}: no one-line tags list to mark it gone; was it edited?")
+
+
 def apply_edit(
     edit: FileEdit,
     references: dict[str, str],
@@ -327,15 +357,19 @@ def apply_edit(
     # (start, end, replacement lines): applied from the bottom up so positions stay valid.
     changes: list[tuple[int, int, str]] = []
     incidents = structure.lists.get("incidents")
-    if edit.replace:
+    if edit.replace or edit.remove or edit.mark_gone:
         assert incidents is not None and incidents.block
         for index, (_, item_id) in enumerate(incidents.items):
-            entry = edit.replace.get(item_id or "")
-            if entry is None:
-                continue
             start, end = structure.item_range(incidents, index)
-            text = render_entry(entry, references, imported_on, incidents.dash_column, newline)
-            changes.append((start, end, text))
+            entry = edit.replace.get(item_id or "")
+            if entry is not None:
+                text = render_entry(entry, references, imported_on, incidents.dash_column,
+                                    newline)  # fmt: skip
+                changes.append((start, end, text))
+            elif item_id in edit.remove:
+                changes.append((start, end, ""))
+            elif item_id in edit.mark_gone:
+                changes.append((start, end, _with_gone_tag(lines[start:end], item_id, newline)))
 
     def rendered(key: str, indent: int) -> list[str]:
         if key == "groups":
@@ -387,6 +421,12 @@ class ImportPlan:
     unchanged: list[str] = field(default_factory=list)
     groups_added: list[str] = field(default_factory=list)
     new_file: Path | None = None
+    kept_as_newer: list[str] = field(default_factory=list)  # the store's version is newer
+    gone: list[str] = field(default_factory=list)  # in the store, covered, absent from rows
+    gone_action: str = "keep"
+    # Group specs made from ACLED names that matched nothing (neither the importer's table
+    # nor the store's registry), with the ids of the events that name them.
+    unmatched: list[tuple[GroupSpec, list[str]]] = field(default_factory=list)
 
 
 def _read_text(path: Path) -> tuple[str, bool]:
@@ -403,8 +443,9 @@ def _read_text(path: Path) -> tuple[str, bool]:
 
 def _target_files(target: Path, new_file_name: str) -> tuple[list[Path], Path]:
     """The store's existing files, and the file that receives new entries."""
-    if target.is_dir():
-        return store_files(target), target / new_file_name
+    if target.is_dir():  # an empty folder is a store of no files yet
+        has_files = any(p.suffix in STORE_SUFFIXES and p.is_file() for p in target.rglob("*"))
+        return (store_files(target) if has_files else []), target / new_file_name
     if target.exists():
         return [target], target
     if target.suffix not in STORE_SUFFIXES:
@@ -435,6 +476,52 @@ def _comparable(finding: Finding) -> tuple[str, str, str]:
     return (finding.file, finding.rule, re.sub(r":\d+|line \d+", "", finding.message))
 
 
+def _extension_of(incident: Incident) -> dict[str, Any]:
+    extension = incident.extensions.get(EXTENSION_KEY)
+    return extension if isinstance(extension, dict) else {}
+
+
+def _timestamp_of(incident: Incident) -> int | None:
+    stamp = _extension_of(incident).get("timestamp")
+    return stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else None
+
+
+def _event_date_of(incident: Incident) -> dt.date:
+    text = _extension_of(incident).get("event_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else incident.start
+    except ValueError:
+        return incident.start
+
+
+def _gone_ids(
+    existing: dict[str, Incident], imported_ids: set[str], coverage: Coverage | None
+) -> list[str]:
+    """Imported entries of the store that the rows cover but no longer hold."""
+    if coverage is None:
+        return []
+    gone = []
+    for incident_id, incident in existing.items():
+        if not incident_id.startswith(ID_PREFIX) or incident_id in imported_ids:
+            continue
+        extension = _extension_of(incident)
+        types = [str(extension.get(k, "")) for k in ("event_type", "sub_event_type")]
+        if coverage.covers(incident.location.country, _event_date_of(incident), types):
+            gone.append(incident_id)
+    return gone
+
+
+def _refuse_non_store(contents: dict[Path, FileContent]) -> None:
+    for path, content in contents.items():
+        for finding in content.findings:
+            if finding.rule == "missing-key" and "schema_version" in finding.message:
+                raise SahelError(
+                    f"{path}:{finding.line}:{finding.column}: not a sahel-timeline store (it "
+                    "has no schema_version), so nothing was written; import into a store "
+                    "file, a new .yaml file or a folder"
+                )
+
+
 def plan_import(
     entries: Sequence[ImportedEntry],
     target: Path,
@@ -442,11 +529,15 @@ def plan_import(
     imported_on: dt.date,
     now: dt.date,
     new_file_name: str,
+    coverage: Coverage | None = None,
+    gone_action: str = "keep",
 ) -> ImportPlan:
     """New texts for the store at `target` with `entries` merged in, validated as a store.
 
-    Raise SahelError, writing nothing, when the result would have errors the store did
-    not already have.
+    An entry never replaces a newer version of its event (ACLED's `timestamp`). Imported
+    entries that `coverage` covers and `entries` lack are gone: kept, tagged GONE_TAG
+    (`gone_action` "mark") or removed ("remove"). Raise SahelError, writing nothing, when
+    the result would have errors the store did not already have.
     """
     files, receiver = _target_files(target, new_file_name)
     originals: dict[Path, tuple[str, bool]] = {path: _read_text(path) for path in files}
@@ -454,12 +545,15 @@ def plan_import(
         path: load_file_bytes(text.encode("utf-8"), str(path))
         for path, (text, _) in originals.items()
     }
+    _refuse_non_store(before_contents)
     before = assemble_store(before_contents.values(), now)
     existing: dict[str, Incident] = {}
     for incident in before.incidents:
         existing.setdefault(incident.id, incident)
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
     references, to_add = resolve_groups(specs, before.registry)
+    plan = ImportPlan(texts={}, bom={}, gone_action=gone_action)
+    plan.unmatched = _unmatched_names(entries, before.registry)
 
     edits: dict[Path, FileEdit] = {}
 
@@ -480,7 +574,6 @@ def plan_import(
         taken |= {name.casefold() for name in (*own, *aliases) if name}
         edit_for(receiver).append_groups.append((spec, aliases))
 
-    plan = ImportPlan(texts={}, bom={})
     structures: dict[Path, FileStructure] = {}
     positions: dict[Path, dict[str | None, int]] = {}
     paths_by_name = {str(path): path for path in originals}
@@ -495,6 +588,10 @@ def plan_import(
             plan.imported.append(entry.id)
             continue
         assert old.origin is not None
+        old_stamp, new_stamp = _timestamp_of(old), entry.extension.get("timestamp")
+        if old_stamp is not None and isinstance(new_stamp, int) and new_stamp < old_stamp:
+            plan.kept_as_newer.append(entry.id)
+            continue
         path = paths_by_name[old.origin.file]
         if path not in structures:
             structures[path] = scan_structure(originals[path][0], str(path))
@@ -522,6 +619,15 @@ def plan_import(
         edit_for(path).replace[entry.id] = entry
         plan.updated.append(entry.id)
 
+    plan.gone = _gone_ids(existing, seen, coverage)
+    if gone_action in ("mark", "remove"):
+        for incident_id in plan.gone:
+            origin = existing[incident_id].origin
+            assert origin is not None
+            if gone_action == "mark" and GONE_TAG in existing[incident_id].tags:
+                continue
+            edit = edit_for(paths_by_name[origin.file])
+            (edit.remove if gone_action == "remove" else edit.mark_gone).add(incident_id)
     stamp = imported_on.isoformat()
     for path, edit in edits.items():
         if edit.changes_anything:
@@ -532,6 +638,25 @@ def plan_import(
         plan.new_file = receiver
     _check_result(plan, before_contents, before.findings, now)
     return plan
+
+
+def _unmatched_names(
+    entries: Sequence[ImportedEntry], registry: GroupRegistry
+) -> list[tuple[GroupSpec, list[str]]]:
+    """ACLED actor names that matched neither the importer's table nor the registry, with
+    the events that name them (most named first), so that a curator can add an alias."""
+    events: dict[str, list[str]] = {}
+    specs: dict[str, GroupSpec] = {}
+    for entry in entries:
+        for spec in entry.groups:
+            if spec.derived:
+                specs.setdefault(spec.id, spec)
+                events.setdefault(spec.id, []).append(entry.event_id)
+    found = [
+        (spec, events[spec_id]) for spec_id, spec in specs.items()
+        if all(registry.resolve(name) is None for name in spec.lookup_names())
+    ]  # fmt: skip
+    return sorted(found, key=lambda item: (-len(item[1]), item[0].name.casefold()))
 
 
 def _check_result(
