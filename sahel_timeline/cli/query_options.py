@@ -35,13 +35,14 @@ from sahel_timeline.query import (
     build_filter,
 )
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.vocab import KINDS
+from sahel_timeline.vocab import ACTOR_KINDS, KINDS
 
 FILTERS_PANEL = "Filters"
 ORDER_PANEL = "Order and limit"
 
 # Choices as Enums: Typer lists them in the help, completes them and rejects other values.
 StatusChoice = enum.Enum("StatusChoice", {value: value for value in STATUS_FILTERS}, type=str)  # type: ignore[misc]
+ActorKindChoice = enum.Enum("ActorKindChoice", {value: value for value in ACTOR_KINDS}, type=str)  # type: ignore[misc]
 KindChoice = enum.Enum("KindChoice", {value: value for value in KINDS}, type=str)  # type: ignore[misc]
 SortChoice = enum.Enum("SortChoice", {value: value for value in SORT_KEYS}, type=str)  # type: ignore[misc]
 
@@ -51,6 +52,7 @@ _OPTION_OF_FIELD = {
     "until": "--until",
     "countries": "--country",
     "groups": "--group",
+    "actor_kinds": "--actor-kind",
     "statuses": "--status",
     "tactics": "--tactic",
     "targets": "--target",
@@ -70,6 +72,7 @@ class QueryRequest:
     until: str | None = None
     countries: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    actor_kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     tactics: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -95,7 +98,7 @@ class QueryRequest:
                 since=since,
                 until=until,
                 countries=self.countries,
-                groups=self.groups,
+                groups=self._groups(registry),
                 statuses=self.statuses,
                 tactics=self.tactics,
                 targets=self.targets,
@@ -116,6 +119,28 @@ class QueryRequest:
             limit=self.limit,
             now=now,
         )
+
+    def _groups(self, registry: GroupRegistry) -> tuple[str, ...]:
+        """--group, narrowed by --actor-kind to the groups of those kinds (the filter
+        engine knows groups, not kinds: a kind is the set of the registry's groups of it)."""
+        if not self.actor_kinds:
+            return self.groups
+        of_kind = [group.id for group in registry if group.kind in self.actor_kinds]
+        if self.groups:
+            wanted = set()
+            for reference in self.groups:
+                group = registry.resolve(reference)
+                wanted |= registry.family(group.id) if group else {reference}
+            unknown = [ref for ref in self.groups if registry.resolve(ref) is None]
+            of_kind = [*unknown, *(group_id for group_id in of_kind if group_id in wanted)]
+        if not of_kind:
+            kinds = ", ".join(self.actor_kinds)
+            raise _bad_parameter(
+                f"no group {'of those' if self.groups else 'in the registry'} has the kind "
+                f"{kinds} (the groups command shows each group's kind)",
+                "--actor-kind",
+            )
+        return tuple(of_kind)
 
     @staticmethod
     def _date_bound(text: str | None, now: dt.date, side: str) -> dt.date | None:
@@ -178,6 +203,23 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--group",
                 metavar="NAME",
                 help="Keep entries by this group, its affiliates and components; repeatable.",
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "actor_kinds",
+        Annotated[
+            list[ActorKindChoice] | None,
+            typer.Option(
+                "--actor-kind",
+                metavar="KIND",
+                case_sensitive=False,
+                help=(
+                    "Keep entries whose perpetrators are groups of this kind: "
+                    + ", ".join(ACTOR_KINDS)
+                    + "; repeatable."
+                ),
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -372,6 +414,7 @@ def _request_from(values: Mapping[str, Any]) -> QueryRequest:
         until=values.get("until"),
         countries=many("countries"),
         groups=many("groups"),
+        actor_kinds=many("actor_kinds"),
         statuses=many("statuses"),
         tactics=many("tactics"),
         targets=many("targets"),

@@ -482,8 +482,8 @@ def _extension_of(incident: Incident) -> dict[str, Any]:
 
 
 def _timestamp_of(incident: Incident) -> int | None:
-    stamp = _extension_of(incident).get("timestamp")
-    return stamp if isinstance(stamp, int) and not isinstance(stamp, bool) else None
+    stamp = str(_extension_of(incident).get("timestamp", ""))  # extensions keep raw text
+    return int(stamp) if stamp.isdigit() else None
 
 
 def _event_date_of(incident: Incident) -> dt.date:

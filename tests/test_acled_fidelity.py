@@ -1,0 +1,338 @@
+"""ACLED at full fidelity: who acted on whom, revisions by timestamp, the smaller traps.
+
+Every row here is invented (tests/data/acled/sides.csv and rows written by the tests) in
+ACLED's formats; no ACLED data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sahel_timeline.cli.app import app
+from sahel_timeline.importers import acled
+from sahel_timeline.importers.acled_import import read_acled_file, run_acled_import
+from sahel_timeline.store import load_store
+
+DATA = Path(__file__).parent / "data" / "acled"
+TODAY = dt.date(2025, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _environment(cli_env, monkeypatch):
+    monkeypatch.setenv("SAHEL_TIMELINE_NOW", TODAY.isoformat())
+    monkeypatch.setenv("COLUMNS", "200")
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+def imported(tmp_path: Path, *names: str) -> dict:
+    target = tmp_path / "acled.yaml"
+    result = run("import-acled", *(str(DATA / name) for name in names), "--into", str(target))
+    assert result.exit_code == 0, result.output
+    store = load_store([target], TODAY)
+    assert not store.errors, store.errors
+    return {incident.id: incident for incident in store.incidents} | {"_store": store}
+
+
+def groups_of(incident) -> list[tuple[str, str]]:
+    return [(p.group, p.status) for p in incident.perpetrators]
+
+
+# --- sides --------------------------------------------------------------------------------
+
+
+def test_state_forces_that_kill_civilians_are_the_perpetrators(tmp_path):
+    entries = imported(tmp_path, "sides.csv")
+    event = entries["acled-bfo91001"]
+    assert groups_of(event) == [("military-forces-of-burkina-faso", "attributed")]
+    assert event.targets == ("civilians",)
+    group = entries["_store"].registry.resolve("military-forces-of-burkina-faso")
+    assert group.kind == "state-force"
+    # one force across ACLED's regime periods: the dated name is an alias
+    assert entries["_store"].registry.resolve("Military Forces of Burkina Faso (2015-2022)")
+
+
+def test_a_peaceful_protest_has_no_perpetrator_and_no_civilians_targeted(tmp_path):
+    protest = imported(tmp_path, "sides.csv")["acled-mli91002"]
+    assert protest.perpetrators == () and "civilians" not in protest.targets
+
+
+def test_force_against_protesters_is_the_armed_sides_act(tmp_path):
+    event = imported(tmp_path, "sides.csv")["acled-nir91008"]
+    assert groups_of(event) == [("police-forces-of-niger", "attributed")]
+    assert event.targets == ("civilians",)
+
+
+def test_a_jihadist_group_on_the_victim_side_is_never_the_perpetrator(tmp_path):
+    entries = imported(tmp_path, "sides.csv")
+    torture, strike = entries["acled-mli91003"], entries["acled-mli91004"]
+    assert groups_of(torture) == [("military-forces-of-mali", "attributed")]
+    assert groups_of(strike) == [("military-forces-of-mauritania", "attributed")]
+    registry = entries["_store"].registry
+    assert registry.resolve("military-forces-of-mauritania").kind == "foreign-force"
+    assert "aqim" not in {p.group for p in strike.perpetrators}
+
+
+def test_a_semicolon_in_actor1_separates_two_actors(tmp_path):
+    entries = imported(tmp_path, "sides.csv")
+    clash = entries["acled-mli91005"]
+    assert groups_of(clash) == [
+        ("gatia-imghad-tuareg-and-allies-self-defense-group", "attributed"),
+        ("military-forces-of-mali", "attributed"),
+    ]
+    registry = entries["_store"].registry
+    militia = registry.resolve("gatia-imghad-tuareg-and-allies-self-defense-group")
+    assert militia.kind == "pro-government-militia"
+    assert "isgs" not in {p.group for p in clash.perpetrators}
+
+
+def test_a_pro_government_militia_attacked_is_not_a_perpetrator(tmp_path):
+    entries = imported(tmp_path, "sides.csv")
+    assert groups_of(entries["acled-mli91009"]) == [("katiba-macina", "attributed")]
+    assert groups_of(entries["acled-mli91010"]) == [("dozo-communal-militia-mali", "attributed")]
+
+
+@pytest.mark.parametrize(
+    ("event_id", "group", "family"),
+    [
+        ("acled-mli91006", "al-mourabitoun", "jnim"),
+        ("acled-nir91007", "iswap", "islamic-state"),
+        ("acled-mli91009", "katiba-macina", "jnim"),
+    ],
+)
+def test_acleds_other_names_join_their_family(tmp_path, event_id, group, family):
+    entries = imported(tmp_path, "sides.csv")
+    assert groups_of(entries[event_id]) == [(group, "attributed")]
+    assert group in entries["_store"].registry.family(family)
+
+
+def test_iswaps_older_name_is_found_by_group_iswap(tmp_path):
+    imported(tmp_path, "sides.csv")
+    result = run("timeline", "--store", str(tmp_path / "acled.yaml"), "--group", "ISWAP")
+    assert result.exit_code == 0, result.output
+    assert "Village Six" in result.output
+
+
+def test_boko_harams_spellings_are_one_group():
+    for name in (
+        "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+        "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
+    ):
+        assert acled.group_for_name(name).id == "boko-haram"
+
+
+def test_names_that_match_nothing_are_reported_with_count_and_example(tmp_path):
+    result = run("import-acled", str(DATA / "sides.csv"), "--into", str(tmp_path / "a.yaml"))
+    assert result.exit_code == 0, result.output
+    assert (
+        "unmatched actor name 'Sahel Liberation Front Invented': 1 event(s), e.g. MLI91011"
+        in result.output
+    )
+    assert "unmatched actor name 'Dozo Communal Militia (Mali)': 2 event(s)" in result.output
+    # known names and state forces (matched by their pattern) are not reported
+    assert "Al Mourabitoune Battalion" not in result.output.split("unmatched", 1)[1]
+    assert "'Military Forces" not in result.output
+
+
+def test_a_registry_alias_matches_a_name_and_silences_the_report(tmp_path):
+    target = tmp_path / "store.yaml"
+    target.write_text(
+        "schema_version: 1\ngroups:\n  - id: slf\n    name: Sahel Liberation Front\n"
+        "    kind: rebel\n    aliases: [Sahel Liberation Front Invented]\n",
+        encoding="utf-8",
+    )
+    result = run("import-acled", str(DATA / "sides.csv"), "--into", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Sahel Liberation Front Invented" not in result.output
+    incidents = {i.id: i for i in load_store([target], TODAY).incidents}
+    assert groups_of(incidents["acled-mli91011"]) == [("slf", "attributed")]
+
+
+def test_actor_kind_filter_selects_events_by_the_kind_of_their_perpetrators(tmp_path):
+    imported(tmp_path, "sides.csv")
+    store = str(tmp_path / "acled.yaml")
+    result = run("timeline", "--store", store, "--actor-kind", "state-force")
+    assert result.exit_code == 0, result.output
+    assert "Village Un" in result.output and "Village Deux" in result.output
+    assert "Village Cinq" not in result.output  # al-Mourabitoun: jihadist
+    jihadist = run("timeline", "--store", store, "--actor-kind", "jihadist")
+    assert "Village Cinq" in jihadist.output and "Village Un" not in jihadist.output
+    bad = run("timeline", "--store", store, "--actor-kind", "soldiers")
+    assert bad.exit_code == 2
+
+
+# --- revisions ----------------------------------------------------------------------------
+
+
+def write_rows(path: Path, source: Path, edit) -> Path:
+    rows = list(csv.reader(source.open(encoding="utf-8", newline="")))
+    column = rows[0].index
+    for row in rows[1:]:
+        edit(row, column)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_an_older_export_imported_later_never_replaces_newer_data(tmp_path):
+    target = tmp_path / "acled.yaml"
+    run("import-acled", str(DATA / "current.csv"), "--into", str(target))
+    before = target.read_bytes()
+
+    def older(row, column):
+        row[column("timestamp")] = str(int(row[column("timestamp")]) - 1000)
+        row[column("event_date")] = "2020-01-01"
+
+    old = write_rows(tmp_path / "old.csv", DATA / "current.csv", older)
+    result = run("import-acled", str(old), "--into", str(target))
+    assert result.exit_code == 0, result.output
+    assert "0 updated" in result.output and "4 kept as newer" in result.output
+    assert target.read_bytes() == before
+
+
+def test_rows_of_one_event_that_disagree_on_fatalities_are_reported(tmp_path):
+    def disagree(row, column):
+        if row[column("actor1")].startswith("Military"):
+            row[column("fatalities")] = "14"
+
+    source = write_rows(tmp_path / "monadic.csv", DATA / "monadic.csv", disagree)
+    result = run("import-acled", str(source), "--into", str(tmp_path / "a.yaml"))
+    assert result.exit_code == 0, result.output
+    assert "event BFO90301: its rows disagree on fatalities: 11 (monadic.csv:2), " in result.output
+    assert "14 (monadic.csv:3); kept 14" in result.output
+
+
+def _without_first_event(tmp_path: Path) -> Path:
+    rows = list(csv.reader((DATA / "sides.csv").open(encoding="utf-8", newline="")))
+    path = tmp_path / "newer.csv"
+    stamp = rows[0].index("timestamp")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        for row in rows[2:]:  # BFO91001 deleted by ACLED
+            writer.writerow([*row[:stamp], str(int(row[stamp]) + 10)])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("action", "expected"), [("keep", "kept"), ("mark", "tagged acled-gone"), ("remove", "removed")]
+)
+def test_an_event_absent_from_a_newer_export_that_covers_it_is_gone(tmp_path, action, expected):
+    target = tmp_path / "acled.yaml"
+    # another country, so that Burkina Faso stays covered only through the deleted event
+    run("import-acled", str(DATA / "sides.csv"), "--into", str(target))
+    newer = _without_first_event(tmp_path)
+    result = run("import-acled", str(newer), "--into", str(target), "--gone", action)
+    assert result.exit_code == 0, result.output
+    assert f"1 gone ({expected})" not in result.output  # Burkina Faso is not covered any more
+    both = tmp_path / "both.csv"
+    rows = list(csv.reader(newer.open(encoding="utf-8", newline="")))
+    extra = list(rows[1])
+    extra[0], extra[rows[0].index("country")] = "BFO91099", "Burkina Faso"
+    extra[rows[0].index("admin1")], extra[rows[0].index("event_date")] = "Sahel", "1 May 2020"
+    extra[rows[0].index("latitude")], extra[rows[0].index("longitude")] = "14.0", "-1.5"
+    with both.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([*rows, extra])
+    result = run("import-acled", str(both), "--into", str(target), "--gone", action)
+    assert result.exit_code == 0, result.output
+    assert f"1 gone ({expected})" in result.output and "acled-bfo91001" in result.output
+    incidents = {i.id: i for i in load_store([target], TODAY).incidents}
+    if action == "remove":
+        assert "acled-bfo91001" not in incidents
+    else:
+        assert "acled-bfo91001" in incidents
+        assert ("acled-gone" in incidents["acled-bfo91001"].tags) == (action == "mark")
+
+
+def test_dry_run_lists_the_ids_that_would_change(tmp_path):
+    target = tmp_path / "acled.yaml"
+    result = run("import-acled", str(DATA / "current.csv"), "--into", str(target), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "  new: acled-mli90001" in result.output and "  new: acled-nir90004" in result.output
+    assert not target.exists()
+
+
+def test_a_week_precision_event_is_counted_by_acleds_date_with_its_margin_shown(tmp_path):
+    def week(row, column):
+        row[column("event_date")] = "3 January 2007"
+        row[column("time_precision")] = "2"
+
+    source = write_rows(tmp_path / "week.csv", DATA / "sides.csv", week)
+    target = tmp_path / "acled.yaml"
+    assert run("import-acled", str(source), "--into", str(target)).exit_code == 0
+    stats = run("stats", "--store", str(target), "--by", "year")
+    assert stats.exit_code == 0, stats.output
+    assert "2007" in stats.output and "2006" not in stats.output
+    shown = run("show", "acled-bfo91001", "--store", str(target))
+    assert "3 Jan 2007 \u00b13 days" in shown.output
+
+
+# --- reading and writing ------------------------------------------------------------------
+
+
+def test_an_empty_folder_receives_a_new_store_file(tmp_path):
+    folder = tmp_path / "stores"
+    folder.mkdir()
+    result = run("import-acled", str(DATA / "current.csv"), "--into", str(folder))
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in folder.iterdir()] == ["acled-current.yaml"]
+
+
+def test_a_yaml_file_that_is_not_a_store_is_refused_untouched(tmp_path):
+    other = tmp_path / "config.yaml"
+    other.write_text("name: my project\nsteps: [1, 2]\n", encoding="utf-8")
+    result = run("import-acled", str(DATA / "current.csv"), "--into", str(other))
+    assert result.exit_code == 1
+    assert f"{other}:1:1: not a sahel-timeline store" in result.output
+    assert other.read_text(encoding="utf-8") == "name: my project\nsteps: [1, 2]\n"
+
+
+def test_a_french_excel_resave_is_read(tmp_path):
+    rows = list(csv.reader((DATA / "current.csv").open(encoding="utf-8", newline="")))
+    column = rows[0].index
+    for row in rows[1:]:
+        for name in ("latitude", "longitude"):
+            row[column(name)] = row[column(name)].replace(".", ",")
+    rows[1][column("event_date")] = "22/02/2023"
+    resave = tmp_path / "resave.csv"
+    with resave.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(rows)
+    read = read_acled_file(resave)
+    assert read.problems == [] and len(read.records) == 4
+    assert "';' between cells" in read.layout.name
+    first = read.records[0]
+    assert (first.date, first.lat, first.lon) == (dt.date(2023, 2, 22), 15.0412, -1.8123)
+
+
+def test_event_type_battles_selects_the_legacy_battle_rows(tmp_path):
+    summary = run_acled_import(
+        [DATA / "legacy.csv"], tmp_path / "a.yaml",
+        selection=acled.RowSelection(event_types=frozenset({"battles"})),
+        imported_on=TODAY, now=TODAY,
+    )  # fmt: skip
+    assert summary.plan is not None and summary.plan.imported == ["acled-mli90103"]
+    legacy = acled.RowSelection(event_types=frozenset({"remote violence"}))
+    current = (
+        read_acled_file(DATA / "y2020.csv").records + read_acled_file(DATA / "current.csv").records
+    )
+    kept = [r.event_id for r in current if legacy.reason_to_skip(r) is None]
+    assert kept == ["MLI90002"]  # the current IED event, under the legacy name
+
+
+def test_rows_of_a_country_outside_the_table_fail_the_command(tmp_path):
+    def atlantis(row, column):
+        if row[column("event_id_cnty")] == "MLI90001":
+            row[column("country")] = "Atlantis"
+
+    source = write_rows(tmp_path / "atlantis.csv", DATA / "current.csv", atlantis)
+    result = run("import-acled", str(source), "--into", str(tmp_path / "a.yaml"))
+    assert result.exit_code == 1
+    assert "skipped 1 row(s): country 'Atlantis' is not in the country table" in result.output
+    assert "3 new" in result.output
