@@ -336,3 +336,93 @@ def test_rows_of_a_country_outside_the_table_fail_the_command(tmp_path):
     assert result.exit_code == 1
     assert "skipped 1 row(s): country 'Atlantis' is not in the country table" in result.output
     assert "3 new" in result.output
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def test_two_acled_events_of_one_day_and_place_are_not_duplicates_of_each_other(tmp_path):
+    def same_place(row, column):
+        row[column("event_date")] = "12 May 2020"
+        row[column("time_precision")] = "1"
+        row[column("location")] = "Djibo"
+        row[column("country")], row[column("admin1")] = "Burkina Faso", "Sahel"
+        row[column("latitude")], row[column("longitude")] = "14.1", "-1.6"
+
+    source = write_rows(tmp_path / "same.csv", DATA / "sides.csv", same_place)
+    target = tmp_path / "acled.yaml"
+    assert run("import-acled", str(source), "--into", str(target)).exit_code == 0
+    result = run("validate", "--strict", str(target))
+    assert result.exit_code == 0, result.output
+    assert "possible-duplicate" not in result.output
+    # a curated entry of that day and place may well be the same attack: still a warning
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '  - id: "2020-05-12-djibo"\n    title: "Attack at Djibo"\n    date: "2020-05-12"\n'
+            '    location: {country: "Burkina Faso", place: "Djibo"}\n'
+            '    summary: "An attack."\n    sources: [{title: "A report"}]\n'
+        )
+    result = run("validate", "--strict", str(target))
+    assert result.exit_code == 1
+    assert result.output.count("possible-duplicate") == 1
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def _csv_rows(text: str) -> dict[str, dict[str, str]]:
+    return {row["event_id_cnty"]: row for row in csv.DictReader(text.splitlines())}
+
+
+def test_acled_columns_of_imported_entries_are_their_own_fields(tmp_path):
+    imported(tmp_path, "sides.csv", "legacy.csv")
+    result = run("export", "--store", str(tmp_path / "acled.yaml"), "--format", "csv",
+                 "--columns", "acled")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = _csv_rows(result.stdout)
+    protest = rows["MLI91002"]
+    assert (protest["event_type"], protest["sub_event_type"]) == ("Protests", "Peaceful protest")
+    assert (protest["actor1"], protest["actor2"], protest["fatalities"]) == (
+        "Protesters (Mali)",
+        "",
+        "0",
+    )
+    torture = rows["MLI91003"]
+    assert torture["actor1"] == "Military Forces of Mali (2013-2020)"
+    assert torture["assoc_actor_2"] == "Ansar Dine"
+    assert torture["notes"] == "Malian troops are carrying out torture on Islamist suspects."
+    assert torture["source"] == "Invented Gazette" and torture["timestamp"] == "1600000000"
+    legacy = rows["MLI90102"]
+    assert legacy["event_type"] == "Remote violence" and legacy["event_date"] == "2018-10-06"
+    assert "Unidentified Armed Group" not in result.stdout
+
+
+def test_an_acled_columns_export_reimports_to_the_same_events(tmp_path):
+    first = imported(tmp_path, "sides.csv", "current.csv")
+    exported = tmp_path / "exported.csv"
+    result = run("export", "--store", str(tmp_path / "acled.yaml"), "--format", "csv",
+                 "--columns", "acled", "--raw")  # fmt: skip
+    exported.write_text(result.stdout, encoding="utf-8")
+    again = tmp_path / "again.yaml"
+    result = run("import-acled", str(exported), "--into", str(again))
+    assert result.exit_code == 0, result.output
+    second = {i.id: i for i in load_store([again], TODAY).incidents}
+    for incident_id, incident in first.items():
+        if incident_id == "_store":
+            continue
+        other = second[incident_id]
+        assert (other.date, other.date_margin_days, other.location, other.killed) == (
+            incident.date,
+            incident.date_margin_days,
+            incident.location,
+            incident.killed,
+        )
+        assert other.perpetrators == incident.perpetrators and other.targets == incident.targets
+        assert other.notes == incident.notes
+
+
+def test_a_curated_entry_with_no_perpetrator_gets_no_invented_actor(tmp_path):
+    store = Path(__file__).parent / "data" / "export" / "store.yaml"
+    result = run("export", "--store", str(store), "--format", "csv", "--columns", "acled")
+    assert result.exit_code == 0, result.output
+    assert "Unidentified Armed Group" not in result.stdout

@@ -29,12 +29,16 @@ from typing import Any
 from sahel_timeline.errors import SahelError
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.store import IMPORTED_ID_PREFIX
 from sahel_timeline.vocab import ACLED_GEO_PRECISION, Country, find_country
 
-ID_PREFIX = "acled-"
+ID_PREFIX = IMPORTED_ID_PREFIX
 ACLED_PUBLISHER = "Armed Conflict Location & Event Data Project (ACLED)"
 ACLED_URL = "https://acleddata.com/"
 ZERO_FATALITIES_TAG = "acled-zero-fatalities"
+EXTENSION_KEY = "x-acled"  # where an imported entry keeps ACLED's own fields
+NOTES_PREFIX = "ACLED notes: "
+_FATALITY_NOTE_START = "\nACLED reports "
 
 # ---------------------------------------------------------------------------------------
 # Header and layouts
@@ -317,11 +321,14 @@ def parse_record(values: dict[str, str], file: str, line: int) -> AcledRecord:
         location=get("location"),
         lat=lat,
         lon=lon,
-        geo_precision=_whole_number(get("geo_precision"), "geo_precision", (1, 2, 3)),
+        # An empty cell (a row written by another tool, e.g. an entry without coordinates):
+        # only the larger region is known.
+        geo_precision=_whole_number(get("geo_precision") or "3", "geo_precision", (1, 2, 3)),
         source=get("source"),
         source_scale=get("source_scale"),
         notes=get("notes"),
-        fatalities=_whole_number(get("fatalities"), "fatalities"),
+        # Empty: unknown, which ACLED writes as 0.
+        fatalities=_whole_number(get("fatalities") or "0", "fatalities"),
         tags=get("tags"),
         timestamp=_whole_number(timestamp_text, "timestamp") if timestamp_text else None,
         iso=get("iso"),
@@ -527,6 +534,8 @@ class RowSelection:
 
     def reason_to_skip(self, record: AcledRecord) -> str | None:
         if record.country is None:
+            if not record.country_name:
+                return "no country (not an event: e.g. a milestone exported in ACLED's columns)"
             return f"country {record.country_name!r} is not in the country table"
         if self.countries and record.country.alpha3 not in self.countries:
             return "other country (--country)"
@@ -1093,7 +1102,7 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
             "targets come from actor2 (and its associates) and the event type."
         )
     notes = "\n".join(
-        part for part in (f"ACLED notes: {record.notes}" if record.notes else "",
+        part for part in (f"{NOTES_PREFIX}{record.notes}" if record.notes else "",
                           fatality_text, *cautions) if part
     )  # fmt: skip
 
@@ -1159,6 +1168,15 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
         file=file,
         groups=roles.groups,
     )
+
+
+def acled_notes(notes: str | None) -> str:
+    """ACLED's own notes of an imported entry: its `notes` less the importer's cautions."""
+    if not notes or not notes.startswith(NOTES_PREFIX):
+        return ""
+    body = notes[len(NOTES_PREFIX) :]
+    end = body.rfind(_FATALITY_NOTE_START)
+    return body[:end] if end >= 0 else body
 
 
 def _actor_columns(actors: Sequence[Actor]) -> list[tuple[str, Any]]:

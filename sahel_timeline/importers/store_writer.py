@@ -33,6 +33,7 @@ import yaml
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.importers.acled import (
+    EXTENSION_KEY,
     ID_PREFIX,
     Coverage,
     GroupSpec,
@@ -49,7 +50,6 @@ try:
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
-EXTENSION_KEY = "x-acled"
 NEW_FILE_HEADER = (
     "# ACLED events imported by `sahel-timeline import-acled`.\n"
     "# Entries whose id starts with acled- belong to the importer: importing a revised export\n"
