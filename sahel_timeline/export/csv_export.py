@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.escaping import neutralise_formula
 from sahel_timeline.importers.acled import ACLED_PUBLISHER, acled_notes
 from sahel_timeline.importers.acled import EXTENSION_KEY as ACLED_EXTENSION
-from sahel_timeline.export.escaping import neutralise_formula
 from sahel_timeline.labels import group_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
