@@ -426,3 +426,36 @@ def test_a_curated_entry_with_no_perpetrator_gets_no_invented_actor(tmp_path):
     result = run("export", "--store", str(store), "--format", "csv", "--columns", "acled")
     assert result.exit_code == 0, result.output
     assert "Unidentified Armed Group" not in result.stdout
+
+
+ATTRIBUTION = (
+    "Source: Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com/; "
+    "accessed 2025-01-15."
+)
+
+
+@pytest.mark.parametrize("format_name", ["markdown", "html", "timelinejs", "csv"])
+def test_every_brief_from_imported_entries_carries_acleds_attribution(tmp_path, format_name):
+    imported(tmp_path, "current.csv")
+    result = run("export", "--store", str(tmp_path / "acled.yaml"), "--format", format_name)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    if format_name == "html":
+        assert "<dt>Source</dt><dd>Source: Armed Conflict Location &amp; Event Data" in text
+        assert "accessed 2025-01-15." in text
+    elif format_name == "timelinejs":
+        assert "Armed Conflict Location &amp; Event Data Project (ACLED)" in text
+        assert "https://acleddata.com/; accessed 2025-01-15." in text
+    elif format_name == "csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        assert {row["attribution"] for row in rows} == {ATTRIBUTION}
+    else:  # markdown escapes the ampersand
+        assert "- Source: Armed Conflict Location \\& Event Data Project (ACLED)" in text
+        assert "https://acleddata.com/; accessed 2025-01-15." in text
+
+
+def test_a_brief_of_curated_entries_only_has_no_acled_attribution(tmp_path):
+    store = Path(__file__).parent / "data" / "export" / "store.yaml"
+    for format_name in ("markdown", "csv", "html", "timelinejs"):
+        result = run("export", "--store", str(store), "--format", format_name)
+        assert result.exit_code == 0 and "acleddata.com" not in result.stdout

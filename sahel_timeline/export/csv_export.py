@@ -15,6 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import (
+    ATTRIBUTION_COLUMN,
+    acled_attribution,
+    is_acled_entry,
+)
 from sahel_timeline.export.escaping import neutralise_formula
 from sahel_timeline.importers.acled import ACLED_PUBLISHER, acled_notes
 from sahel_timeline.importers.acled import EXTENSION_KEY as ACLED_EXTENSION
@@ -82,11 +87,16 @@ def export_csv(
 ) -> str:
     options = context.options
     columns, row_of = _LAYOUTS[options.columns]
+    attribution = acled_attribution(incidents)
+    if attribution:  # ACLED's terms: the line travels with each row made from its data
+        columns = (*columns, ATTRIBUTION_COLUMN)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for incident in incidents:
         row = row_of(incident, registry)
+        if attribution and is_acled_entry(incident):
+            row[ATTRIBUTION_COLUMN] = _text(attribution)
         writer.writerow(
             [_cell(*row.get(column, ("", False)), raw=options.raw) for column in columns]
         )
@@ -158,9 +168,8 @@ def default_row(incident: Incident, registry: GroupRegistry) -> Row:
 def acled_row(incident: Incident, registry: GroupRegistry) -> Row:
     """An entry in ACLED's columns: an imported entry's own ACLED fields, or a curated
     entry's fields in ACLED's terms (derived; unknown cells empty). See docs/exports.md."""
-    extension = incident.extensions.get(ACLED_EXTENSION)
-    if isinstance(extension, dict) and extension.get("event_id_cnty"):
-        return imported_acled_row(incident, extension)
+    if is_acled_entry(incident):
+        return imported_acled_row(incident, incident.extensions[ACLED_EXTENSION])
     return curated_acled_row(incident, registry)
 
 
