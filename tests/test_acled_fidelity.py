@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -171,8 +172,9 @@ def test_actor_kind_filter_selects_events_by_the_kind_of_their_perpetrators(tmp_
 # --- revisions ----------------------------------------------------------------------------
 
 
-def write_rows(path: Path, source: Path, edit) -> Path:
+def write_rows(path: Path, source: Path, edit, limit: int | None = None) -> Path:
     rows = list(csv.reader(source.open(encoding="utf-8", newline="")))
+    rows = rows[: limit + 1] if limit is not None else rows
     column = rows[0].index
     for row in rows[1:]:
         edit(row, column)
@@ -459,3 +461,86 @@ def test_a_brief_of_curated_entries_only_has_no_acled_attribution(tmp_path):
     for format_name in ("markdown", "csv", "html", "timelinejs"):
         result = run("export", "--store", str(store), "--format", format_name)
         assert result.exit_code == 0 and "acleddata.com" not in result.stdout
+
+
+# --- link: curated incidents and the ACLED events that record them ------------------------
+
+CURATED_ATTACK = """\
+schema_version: 1
+groups:
+  - id: jnim
+    name: Jama'at Nusrat al-Islam wal-Muslimin
+    short: JNIM
+    kind: jihadist
+    aliases: ["JNIM: Group for Support of Islam and Muslims"]
+incidents:
+  - id: 2017-08-13-ouagadougou-restaurant
+    title: Gunmen attack a restaurant in Ouagadougou
+    date: "2017-08-13"
+    location: {country: Burkina Faso, place: Ouagadougou, lat: 12.3686, lon: -1.5275}
+    perpetrators: [{group: jnim, status: suspected}]
+    killed: {low: 18, high: 19}
+    attackers_killed: 2
+    summary: "Gunmen opened fire on a restaurant terrace."
+    sources: [{title: "A report"}]
+"""
+
+
+def _link_store(tmp_path: Path) -> Path:
+    store = tmp_path / "store.yaml"
+    store.write_text(CURATED_ATTACK, encoding="utf-8")
+
+    def rows(row, column):
+        number = int(row[column("event_id_cnty")][3:]) - 91001
+        day, place, lat, lon, killed, actor1 = [
+            ("13 August 2017", "Ouagadougou", "12.37", "-1.53", "20",
+             "JNIM: Group for Support of Islam and Muslims"),
+            ("14 August 2017", "Ouagadougou-Centre", "12.40", "-1.50", "5",
+             "Unidentified Armed Group (Burkina Faso)"),
+            ("20 August 2017", "Ouagadougou", "12.37", "-1.53", "1", "Protesters (Burkina Faso)"),
+            ("13 August 2017", "Djibo", "14.1", "-1.6", "3", "Islamic State (Sahel)"),
+        ][number % 4]  # fmt: skip
+        row[column("event_date")], row[column("location")] = day, place
+        row[column("latitude")], row[column("longitude")] = lat, lon
+        row[column("fatalities")], row[column("actor1")] = killed, actor1
+        row[column("country")], row[column("admin1")] = "Burkina Faso", "Centre"
+        row[column("event_type")], row[column("sub_event_type")] = (
+            "Violence against civilians", "Attack",
+        )  # fmt: skip
+
+    source = write_rows(tmp_path / "ouaga.csv", DATA / "sides.csv", rows, limit=4)
+    result = run("import-acled", str(source), "--into", str(store))
+    assert result.exit_code == 0, result.output
+    return store
+
+
+def test_link_lists_the_acled_events_of_a_curated_attack_with_their_differences(tmp_path):
+    store = _link_store(tmp_path)
+    result = run("link", "--store", str(store), "--format", "json")
+    assert result.exit_code == 0, result.output
+
+    (entry,) = json.loads(result.stdout)
+    assert entry["id"] == "2017-08-13-ouagadougou-restaurant"
+    links = {link["event_id_cnty"]: link for link in entry["links"]}
+    # the assault and a second event a day later (a night attack): both link
+    assert set(links) == {"BFO91001", "MLI91002"}
+    same = links["BFO91001"]
+    assert same["actors"] == "same group" and same["differences"] == []
+    assert same["place"] == "0 km apart"
+    later = links["MLI91002"]
+    assert later["actors"] == "ACLED names no perpetrator"
+    assert later["differences"] == [
+        "date: 13 Aug 2017 here, 14 Aug 2017 in ACLED",
+        "killed: 20-21 here (attackers included), 5 in ACLED (everyone killed)",
+    ]
+
+
+def test_link_text_names_each_curated_incident_and_its_links(tmp_path):
+    store = _link_store(tmp_path)
+    result = run("link", "--store", str(store), "--days", "0")
+    assert result.exit_code == 0, result.output
+    assert "2017-08-13-ouagadougou-restaurant: Gunmen attack a restaurant" in result.output
+    assert "  acled-bfo91001: 0 km apart; actors: same group" in result.output
+    assert "acled-mli91002" not in result.output  # a day apart: outside --days 0
+    assert "acled-mli91004" not in result.output  # Djibo: far away
+    assert "1 curated incident(s), 1 with ACLED events" in result.output
