@@ -14,6 +14,8 @@ scenario's baseline:
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
 - `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
+- `import-acled` of 5,000 synthetic ACLED events into a new file, and the same import
+  again (nothing changes), vs a bare `csv.reader` pass over the export;
 - `yq` on the same file when it is installed (for scale only).
 Scratch files go to a temporary folder (or --out).
 """
@@ -37,9 +39,11 @@ REPOSITORY = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPOSITORY))
 
+from generate_acled import write as write_acled  # noqa: E402
 from generate_store import generate  # noqa: E402
 
 PYTHON = sys.executable
+ACLED_EVENTS = 5000
 FILTERS = ["--country", "Mali", "--since", "2018", "--until", "2018"]
 
 
@@ -158,6 +162,19 @@ def main(argv: list[str] | None = None) -> int:
             one = statistics.median(times)
             rows.append((f"{size}: 100 shards, one edited", one, 0.0,
                          f"{one / shard_warm[0]:.2f}x warm"))  # fmt: skip
+    export = write_acled(ACLED_EVENTS, scratch / f"acled-{ACLED_EVENTS}.csv")
+    read_csv = f"import csv; list(csv.reader(open({str(export)!r}, newline='')))"
+    csv_base = row(f"acled {ACLED_EVENTS}: bare csv.reader", [PYTHON, "-c", read_csv])
+    into = scratch / "acled-import.yaml"
+    import_command = cli("import-acled", str(export), "--into", str(into))
+    times = []
+    for _ in range(args.runs):  # the file is removed first, outside the timed command
+        into.unlink(missing_ok=True)
+        times.append(measure(import_command, env, 1)[0])
+    first = statistics.median(times)
+    rows.append((f"acled {ACLED_EVENTS}: import-acled (new file)", first, 0.0,
+                 f"{first / csv_base[0]:.2f}x"))  # fmt: skip
+    row(f"acled {ACLED_EVENTS}: import-acled again (unchanged)", import_command, csv_base)
     curated = REPOSITORY / "incidents.yaml"
     imports = row("bare import typer, rich, yaml",
                   [PYTHON, "-c", "import typer, rich.console, yaml"])  # fmt: skip

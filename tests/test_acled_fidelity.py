@@ -544,3 +544,33 @@ def test_link_text_names_each_curated_incident_and_its_links(tmp_path):
     assert "acled-mli91002" not in result.output  # a day apart: outside --days 0
     assert "acled-mli91004" not in result.output  # Djibo: far away
     assert "1 curated incident(s), 1 with ACLED events" in result.output
+
+
+# --- speed without blind spots ------------------------------------------------------------
+
+
+def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
+    """A new file is validated from the nodes made with its text, not by parsing it again:
+    both must give the same entries, groups, positions and findings."""
+    from sahel_timeline.importers import store_writer
+    from sahel_timeline.registry import GroupRegistry
+    from sahel_timeline.store import load_file_bytes
+    from sahel_timeline.validate import validate_document
+
+    records = []
+    for path in sorted(DATA.glob("*.csv")):
+        if "bad" not in path.name:
+            records += read_acled_file(path).records
+    events, _, _ = acled.merge_records(records)
+    entries = [acled.event_to_entry(event, event.record.file) for event in events]
+    specs = [spec for entry in entries for spec, _ in entry.perpetrators]
+    _, added = acled.resolve_groups(specs, GroupRegistry())
+    edit = store_writer.FileEdit(tmp_path / "new.yaml", None)
+    edit.append_groups = [(spec, list(spec.acled_names)) for spec in added]
+    edit.append_entries = entries
+    text, root = store_writer.new_file_document(edit, {s.id: s.id for s in added}, "2025-01-15")
+    from_nodes = validate_document(root, "new.yaml")
+    from_text = load_file_bytes(text.encode("utf-8"), "new.yaml")
+    assert from_nodes.findings == from_text.findings == []
+    assert from_nodes.incidents == from_text.incidents and len(from_text.incidents) > 20
+    assert from_nodes.groups == from_text.groups

@@ -25,6 +25,7 @@ from sahel_timeline.importers.acled import (
     slugify,
 )
 from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
+from sahel_timeline.memory import collector_paused
 
 
 @dataclass
@@ -139,6 +140,26 @@ def run_acled_import(
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
 ) -> ImportSummary:
     """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
+    # Records, entries and nodes hold no reference cycles: the cyclic collector would only
+    # walk the growing heap again and again while they are made.
+    with collector_paused():
+        return _run_import(
+            csv_paths, target, selection=selection, imported_on=imported_on, now=now,
+            dry_run=dry_run, gone_action=gone_action, progress_for=progress_for,
+        )  # fmt: skip
+
+
+def _run_import(
+    csv_paths: Sequence[Path],
+    target: Path,
+    *,
+    selection: RowSelection,
+    imported_on: dt.date,
+    now: dt.date,
+    dry_run: bool,
+    gone_action: str,
+    progress_for: Callable[[Path], ProgressCallback | None] | None,
+) -> ImportSummary:
     summary = ImportSummary()
     records = []
     for path in csv_paths:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from sahel_timeline import loader
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.importers.acled import (
@@ -41,9 +42,12 @@ from sahel_timeline.importers.acled import (
     acled_citation,
     resolve_groups,
 )
+from sahel_timeline.loader import Mapping, Node, Scalar
 from sahel_timeline.model import FileContent, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.store import STORE_SUFFIXES, assemble_store, load_file_bytes, store_files
+from sahel_timeline.validate import validate_document
+from sahel_timeline.vocab import SCHEMA_VERSION
 
 try:
     from yaml import CSafeLoader as _EventLoader
@@ -60,6 +64,8 @@ MAX_ERRORS_SHOWN = 5
 
 # Characters a YAML double-quoted scalar must not hold raw (C1 controls, line and paragraph
 # separators, BOM, non-characters), on top of what JSON already escapes.
+# One encoder for every string (json.dumps with options builds a new one on each call).
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
 _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -70,6 +76,11 @@ _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 def yaml_scalar(value: Any) -> str:
     """One value as YAML text: strings double-quoted (JSON escapes), numbers plain."""
+    if type(value) is str:  # the usual case first
+        text = _JSON_STRING(value)
+        if _UNSAFE_IN_YAML.search(text) is None:
+            return text
+        return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -78,25 +89,35 @@ def yaml_scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    text = json.dumps(str(value), ensure_ascii=False)
-    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return yaml_scalar(str(value))
 
 
 def yaml_flow(value: Any) -> str:
     """A value in flow style: `{key: "v", n: 1}`, `["a", "b"]` or a scalar."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {yaml_flow(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(yaml_flow(item) for item in value) + "]"
-    return yaml_scalar(value)
+    return str(flow_and_node(value, 1, 1, with_node=False)[0])
 
 
-def render_entry(
-    entry: ImportedEntry, references: dict[str, str], imported_on: str, indent: int, newline: str
-) -> str:
-    """An entry as the lines of one block-sequence item at `indent` (the dash column)."""
-    pad, inner = " " * indent, " " * (indent + 2)
-    lines = [f"{pad}- id: {yaml_scalar(entry.id)}"]
+BLOCK = object()  # a row's value: the field's items follow on rows of their own
+GROUP_NOTE = "Added by the ACLED import for ACLED actor names."
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a rendered list item: the item's first line (depth 0), one of its fields
+    (depth 1, `BLOCK` for a field whose items follow), or an item of such a field (depth 2:
+    `- value` when `key` is None, `key: value` otherwise). Values are written in flow style.
+
+    The text of an item and its nodes (`rows_document`) are both made from its rows, so
+    that what is written and what is validated cannot differ.
+    """
+
+    depth: int
+    key: str | None
+    value: Any
+
+
+def entry_rows(entry: ImportedEntry, references: dict[str, str], imported_on: str) -> list[Row]:
+    rows = [Row(0, "id", entry.id)]
     fields = dict(entry.fields)
     perpetrators = [
         {"group": references[spec.id], "status": status} for spec, status in entry.perpetrators
@@ -104,35 +125,137 @@ def render_entry(
     sources = [*fields.pop("sources", []), acled_citation(entry, imported_on)]
     for key, value in fields.items():
         if key in ("killed", "summary") and perpetrators:
-            lines.append(f"{inner}perpetrators:")
-            lines.extend(f"{inner}  - {yaml_flow(p)}" for p in perpetrators)
+            rows.append(Row(1, "perpetrators", BLOCK))
+            rows.extend(Row(2, None, p) for p in perpetrators)
             perpetrators = []
-        lines.append(f"{inner}{key}: {yaml_flow(value)}")
-    lines.append(f"{inner}sources:")
-    lines.extend(f"{inner}  - {yaml_flow(source)}" for source in sources)
-    lines.append(f"{inner}{EXTENSION_KEY}:")
+        rows.append(Row(1, key, value))
+    rows.append(Row(1, "sources", BLOCK))
+    rows.extend(Row(2, None, source) for source in sources)
+    rows.append(Row(1, EXTENSION_KEY, BLOCK))
     extension = {**entry.extension, "imported": imported_on}
-    lines.extend(f"{inner}  {key}: {yaml_flow(value)}" for key, value in extension.items())
+    rows.extend(Row(2, key, value) for key, value in extension.items())
+    return rows
+
+
+def group_rows(spec: GroupSpec, references: dict[str, str], aliases: Sequence[str]) -> list[Row]:
+    rows = [Row(0, "id", spec.id), Row(1, "name", spec.name)]
+    if spec.short:
+        rows.append(Row(1, "short", spec.short))
+    if aliases:
+        rows.append(Row(1, "aliases", list(aliases)))
+    for key in ("affiliation", "merged_into"):
+        parent = getattr(spec, key)
+        if parent and parent in references:
+            rows.append(Row(1, key, references[parent]))
+    if spec.kind:
+        rows.append(Row(1, "kind", spec.kind))
+    rows.append(Row(1, "notes", GROUP_NOTE))
+    return rows
+
+
+def rows_text(rows: Sequence[Row], indent: int, newline: str) -> str:
+    """An item's rows as the lines of one block-sequence item at `indent` (the dash column)."""
+    lines, _ = rows_document(rows, 1, indent, with_nodes=False)
     return newline.join(lines) + newline
+
+
+def render_entry(
+    entry: ImportedEntry, references: dict[str, str], imported_on: str, indent: int, newline: str
+) -> str:
+    """An entry as the lines of one block-sequence item at `indent` (the dash column)."""
+    return rows_text(entry_rows(entry, references, imported_on), indent, newline)
 
 
 def render_group(
     spec: GroupSpec, references: dict[str, str], aliases: Sequence[str], indent: int, newline: str
 ) -> str:
-    pad, inner = " " * indent, " " * (indent + 2)
-    lines = [f"{pad}- id: {yaml_scalar(spec.id)}", f"{inner}name: {yaml_scalar(spec.name)}"]
-    if spec.short:
-        lines.append(f"{inner}short: {yaml_scalar(spec.short)}")
-    if aliases:
-        lines.append(f"{inner}aliases: {yaml_flow(list(aliases))}")
-    for key in ("affiliation", "merged_into"):
-        parent = getattr(spec, key)
-        if parent and parent in references:
-            lines.append(f"{inner}{key}: {yaml_scalar(references[parent])}")
-    if spec.kind:
-        lines.append(f"{inner}kind: {yaml_scalar(spec.kind)}")
-    lines.append(f"{inner}notes: {yaml_scalar('Added by the ACLED import for ACLED actor names.')}")
-    return newline.join(lines) + newline
+    return rows_text(group_rows(spec, references, aliases), indent, newline)
+
+
+def flow_and_node(value: Any, line: int, column: int, with_node: bool) -> tuple[str, Any]:
+    """`yaml_flow(value)` and, when asked, the node the loader reads from it written at
+    `line`, `column` (both in one pass: the importer writes and checks thousands)."""
+    if type(value) is str:  # the usual case first
+        text = yaml_scalar(value)
+        return text, (Scalar(value, False, line, column) if with_node else None)
+    if isinstance(value, dict):
+        mapping = Mapping(line, column) if with_node else None
+        parts = []
+        position = column + 1
+        for index, (key, item) in enumerate(value.items()):
+            position += 2 if index else 0
+            text, node = flow_and_node(item, line, position + len(key) + 2, with_node)
+            if mapping is not None:
+                mapping.keys[key] = Scalar(key, True, line, position)
+                mapping.items[key] = node
+            parts.append(f"{key}: {text}")
+            position += len(key) + 2 + len(text)
+        return "{" + ", ".join(parts) + "}", mapping
+    if isinstance(value, (list, tuple)):
+        sequence = loader.Sequence(line, column) if with_node else None
+        parts = []
+        position = column + 1
+        for index, item in enumerate(value):
+            position += 2 if index else 0
+            text, node = flow_and_node(item, line, position, with_node)
+            if sequence is not None:
+                sequence.items.append(node)
+            parts.append(text)
+            position += len(text)
+        return "[" + ", ".join(parts) + "]", sequence
+    text = yaml_scalar(value)
+    if not with_node:
+        return text, None
+    plain = value is None or isinstance(value, (bool, int, float))
+    return text, Scalar(text if plain else str(value), plain, line, column)
+
+
+def rows_document(
+    rows: Sequence[Row], first_line: int, indent: int, *, with_nodes: bool = True
+) -> tuple[list[str], Mapping]:
+    """The lines of an item rendered from `rows` at `indent` (the dash column), and, when
+    asked, the mapping node the loader reads from them when they start at `first_line`."""
+    pad = " " * indent
+    lines: list[str] = []
+    item = Mapping(first_line, indent + 3)
+    block: Mapping | loader.Sequence | None = None
+    last_key = ""
+    for offset, row in enumerate(rows):
+        line = first_line + offset
+        column = indent + 1 + 2 * row.depth + (2 if row.depth == 0 else 0)
+        if row.depth < 2:
+            assert row.key is not None
+            lead = f"{pad}- " if row.depth == 0 else f"{pad}  "
+            if row.value is BLOCK:
+                lines.append(f"{lead}{row.key}:")
+                block, node = None, Scalar("", True, line, column + len(row.key) + 2)
+            else:
+                text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
+                lines.append(f"{lead}{row.key}: {text}")
+            if with_nodes:
+                item.keys[row.key] = Scalar(row.key, True, line, column)
+                item.items[row.key] = node
+            last_key = row.key
+            continue
+        head = f"{pad}{'  ' * row.depth}"
+        if row.key is None:
+            text, node = flow_and_node(row.value, line, column + 2, with_nodes)
+            lines.append(f"{head}- {text}")
+        else:
+            text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
+            lines.append(f"{head}{row.key}: {text}")
+        if not with_nodes:
+            continue
+        if block is None:
+            block = loader.Sequence(line, column) if row.key is None else Mapping(line, column)
+            item.items[last_key] = block
+        if isinstance(block, loader.Sequence):
+            block.items.append(node)
+        else:
+            assert row.key is not None
+            block.keys[row.key] = Scalar(row.key, True, line, column)
+            block.items[row.key] = node
+    return lines, item
 
 
 # ---------------------------------------------------------------------------------------
@@ -301,24 +424,34 @@ class FileEdit:
         )  # fmt: skip
 
 
-def _new_file_text(edit: FileEdit, references: dict[str, str], imported_on: str) -> str:
-    parts = [NEW_FILE_HEADER, "\nschema_version: 1\n"]
-    if edit.append_groups:
-        parts.append("\ngroups:\n")
-        parts.append(
-            "\n".join(render_group(s, references, a, 2, "\n") for s, a in edit.append_groups)
-        )
-    parts.append("\nincidents:\n")
-    if edit.append_entries:
-        parts.append(
-            "\n".join(
-                render_entry(entry, references, imported_on, 2, "\n")
-                for entry in edit.append_entries
-            )
-        )
-    else:
-        parts[-1] = "\nincidents: []\n"
-    return "".join(parts)
+def new_file_document(
+    edit: FileEdit, references: dict[str, str], imported_on: str
+) -> tuple[str, Mapping]:
+    """A new store file's text and the nodes the loader would read from it."""
+    lines = NEW_FILE_HEADER.splitlines()
+    lines += ["", "schema_version: 1"]
+    root = Mapping(1, 1)
+    version_line = len(lines)
+    root.keys["schema_version"] = Scalar("schema_version", True, version_line, 1)
+    root.items["schema_version"] = Scalar(str(SCHEMA_VERSION), True, version_line, 17)
+    lists = (
+        ("groups", [group_rows(s, references, a) for s, a in edit.append_groups]),
+        ("incidents", [entry_rows(e, references, imported_on) for e in edit.append_entries]),
+    )
+    for key, items in lists:
+        if not items and key == "groups":
+            continue
+        lines += ["", f"{key}:" if items else f"{key}: []"]
+        root.keys[key] = Scalar(key, True, len(lines), 1)
+        sequence = loader.Sequence(len(lines) + 1, 3)
+        root.items[key] = sequence
+        for index, rows in enumerate(items):
+            if index:
+                lines.append("")
+            item_lines, node = rows_document(rows, len(lines) + 1, 2)
+            sequence.items.append(node)
+            lines += item_lines
+    return "\n".join(lines) + "\n", root
 
 
 GONE_TAG = "acled-gone"
@@ -348,7 +481,7 @@ def apply_edit(
 ) -> str:
     """The new text of a file: the original with items appended and owned entries replaced."""
     if edit.original is None:
-        return _new_file_text(edit, references, imported_on)
+        return new_file_document(edit, references, imported_on)[0]
     structure = scan_structure(edit.original, str(edit.path))
     lines = list(structure.lines)
     newline = structure.newline
@@ -629,14 +762,17 @@ def plan_import(
             edit = edit_for(paths_by_name[origin.file])
             (edit.remove if gone_action == "remove" else edit.mark_gone).add(incident_id)
     stamp = imported_on.isoformat()
+    documents: dict[Path, Node] = {}
     for path, edit in edits.items():
-        if edit.changes_anything:
+        if edit.original is None:  # a new file: its nodes come with its text, unparsed
+            plan.texts[path], documents[path] = new_file_document(edit, references, stamp)
+        elif edit.changes_anything:
             plan.texts[path] = apply_edit(edit, references, stamp)
             plan.bom[path] = edit.bom
     plan.groups_added = [spec.id for spec in to_add]
     if receiver in plan.texts and receiver not in originals:
         plan.new_file = receiver
-    _check_result(plan, before_contents, before.findings, now)
+    _check_result(plan, before_contents, before.findings, now, documents)
     return plan
 
 
@@ -660,11 +796,21 @@ def _unmatched_names(
 
 
 def _check_result(
-    plan: ImportPlan, before_contents: dict, before_findings: list[Finding], now: dt.date
+    plan: ImportPlan,
+    before_contents: dict,
+    before_findings: list[Finding],
+    now: dt.date,
+    documents: dict[Path, Node],
 ) -> None:
+    """Validate the store as the import leaves it. A changed file is read again from its
+    new text; a new file is validated from the nodes made with its text (`rows_document`):
+    the same values, without parsing megabytes the importer has just written."""
     contents = dict(before_contents)
     for path, text in plan.texts.items():
-        contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
+        if path in documents:
+            contents[path] = validate_document(documents[path], str(path))
+        else:
+            contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
     after = assemble_store(contents.values(), now)
     known = Counter(_comparable(f) for f in before_findings if f.is_error)
     new_errors = []
