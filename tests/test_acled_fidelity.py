@@ -574,3 +574,19 @@ def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     assert from_nodes.findings == from_text.findings == []
     assert from_nodes.incidents == from_text.incidents and len(from_text.incidents) > 20
     assert from_nodes.groups == from_text.groups
+
+
+def test_groups_shows_each_groups_kind_and_an_import_into_the_curated_store_uses_its_forces(
+    tmp_path,
+):
+    curated = tmp_path / "incidents.yaml"
+    curated.write_bytes((Path(__file__).parent.parent / "incidents.yaml").read_bytes())
+    result = run("groups", "--store", str(curated))
+    assert result.exit_code == 0, result.output
+    assert "state-force" in result.output and "foreign-force" in result.output
+    assert run("import-acled", str(DATA / "sides.csv"), "--into", str(curated)).exit_code == 0
+    incidents = {i.id: i for i in load_store([curated], TODAY).incidents}
+    # ACLED's dated name of the Malian army is the curated store's FAMa
+    assert groups_of(incidents["acled-mli91003"]) == [("military-forces-of-mali", "attributed")]
+    shown = run("timeline", "--store", str(curated), "--actor-kind", "state-force")
+    assert "Village Deux" in shown.output

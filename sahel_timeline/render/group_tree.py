@@ -62,7 +62,7 @@ def group_label(group: Group, registry: GroupRegistry, counts: Mapping[str, Grou
         text.append(" — ")
         text.append_text(user_text(group.name))
     text.append(f"  [{group.id}]", style="dim")
-    relations = []
+    relations = [group.kind] if group.kind else []
     if group.merged_into:
         relations.append(f"merged into {_name(group.merged_into, registry)}")
     if group.affiliation:
