@@ -590,3 +590,14 @@ def test_groups_shows_each_groups_kind_and_an_import_into_the_curated_store_uses
     assert groups_of(incidents["acled-mli91003"]) == [("military-forces-of-mali", "attributed")]
     shown = run("timeline", "--store", str(curated), "--actor-kind", "state-force")
     assert "Village Deux" in shown.output
+
+
+def test_the_timeline_shows_a_week_precision_date_with_its_margin_on_its_own_line(tmp_path):
+    imported(tmp_path, "current.csv")
+    result = run("timeline", "--store", str(tmp_path / "acled.yaml"))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("8 Mar 2023 "))
+    assert lines[first + 1].startswith("\u00b13 days ")
+    shown = run("show", "acled-mli90002", "--store", str(tmp_path / "acled.yaml"))
+    assert "8 Mar 2023 \u00b13 days  (within 3 days of that day)" in shown.output

@@ -67,7 +67,10 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
     if incident.end_date is not None and incident.end_date.precision != precision:
         precision = f"{precision} to {incident.end_date.precision}"
     date_text = Text(date)
-    date_text.append(f"  ({precision} precision)", style="dim")
+    if incident.date_margin_days:  # the day counted by, the event within the margin of it
+        date_text.append(f"  (within {incident.date_margin_days} days of that day)", style="dim")
+    else:
+        date_text.append(f"  ({precision} precision)", style="dim")
     if incident.time:
         date_text.append("  at ")
         date_text.append_text(user_text(incident.time))
