@@ -601,3 +601,11 @@ def test_the_timeline_shows_a_week_precision_date_with_its_margin_on_its_own_lin
     assert lines[first + 1].startswith("\u00b13 days ")
     shown = run("show", "acled-mli90002", "--store", str(tmp_path / "acled.yaml"))
     assert "8 Mar 2023 \u00b13 days  (within 3 days of that day)" in shown.output
+
+
+def test_link_on_a_store_without_acled_events_says_how_to_get_them():
+    curated = Path(__file__).parent.parent / "incidents.yaml"
+    result = run("link", "--store", str(curated))
+    assert result.exit_code == 0
+    assert "no ACLED event matches" in result.output
+    assert "the store holds no imported ACLED event" in result.output

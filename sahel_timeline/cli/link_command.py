@@ -18,7 +18,13 @@ from sahel_timeline.cli.environment import (
     stderr_console,
     stdout_console,
 )
-from sahel_timeline.links import DEFAULT_DAYS, DEFAULT_KM, link_incidents, links_as_data
+from sahel_timeline.links import (
+    DEFAULT_DAYS,
+    DEFAULT_KM,
+    is_imported,
+    link_incidents,
+    links_as_data,
+)
 
 
 class LinkFormat(str, Enum):
@@ -61,19 +67,28 @@ def link(
     if output_format is LinkFormat.json:
         sys.stdout.write(json.dumps(links_as_data(results), ensure_ascii=False, indent=2) + "\n")
     else:
-        console = stdout_console()
+        out = stdout_console()
         for result in results:
             incident = result.incident
-            console.print(Text(f"{incident.id}: {incident.title}"), soft_wrap=True)
+            out.print(Text(f"{incident.id}: {incident.title}"), soft_wrap=True)
             if not result.links:
-                console.print(Text("  no ACLED event matches"), soft_wrap=True)
+                out.print(Text("  no ACLED event matches"), soft_wrap=True)
             for found in result.links:
                 line = f"  {found.event.id}: {found.place}; actors: {found.actors}"
-                console.print(Text(line), soft_wrap=True)
+                out.print(Text(line), soft_wrap=True)
                 for difference in found.differences:
-                    console.print(Text(f"    {difference}"), soft_wrap=True)
+                    out.print(Text(f"    {difference}"), soft_wrap=True)
     events = sum(len(result.links) for result in results)
-    stderr_console().print(
+    console = stderr_console()
+    console.print(
         Text(f"{len(results)} curated incident(s), {linked} with ACLED events, {events} link(s)"),
         soft_wrap=True,
     )
+    if not any(is_imported(incident) for incident in loaded.incidents):
+        console.print(
+            Text(
+                "note: the store holds no imported ACLED event; import them into it first "
+                "(sahel-timeline import-acled EXPORT.csv --into STORE)"
+            ),
+            soft_wrap=True,
+        )
