@@ -236,12 +236,15 @@ def test_an_event_absent_from_a_newer_export_that_covers_it_is_gone(tmp_path, ac
     assert f"1 gone ({expected})" not in result.output  # Burkina Faso is not covered any more
     both = tmp_path / "both.csv"
     rows = list(csv.reader(newer.open(encoding="utf-8", newline="")))
-    extra = list(rows[1])
-    extra[0], extra[rows[0].index("country")] = "BFO91099", "Burkina Faso"
-    extra[rows[0].index("admin1")], extra[rows[0].index("event_date")] = "Sahel", "1 May 2020"
-    extra[rows[0].index("latitude")], extra[rows[0].index("longitude")] = "14.0", "-1.5"
+    extras = []  # Burkina Faso rows before and after the deleted event's date
+    for event_id, day in (("BFO91098", "1 May 2020"), ("BFO91099", "30 May 2020")):
+        extra = list(rows[1])
+        extra[0], extra[rows[0].index("country")] = event_id, "Burkina Faso"
+        extra[rows[0].index("admin1")], extra[rows[0].index("event_date")] = "Sahel", day
+        extra[rows[0].index("latitude")], extra[rows[0].index("longitude")] = "14.0", "-1.5"
+        extras.append(extra)
     with both.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([*rows, extra])
+        csv.writer(handle).writerows([*rows, *extras])
     result = run("import-acled", str(both), "--into", str(target), "--gone", action)
     assert result.exit_code == 0, result.output
     assert f"1 gone ({expected})" in result.output and "acled-bfo91001" in result.output
@@ -609,3 +612,15 @@ def test_link_on_a_store_without_acled_events_says_how_to_get_them():
     assert result.exit_code == 0
     assert "no ACLED event matches" in result.output
     assert "the store holds no imported ACLED event" in result.output
+
+
+def test_coverage_is_per_country_so_another_countrys_file_deletes_nothing():
+    records = read_acled_file(DATA / "sides.csv").records
+    mali = [r for r in records if r.country_name == "Mali"]
+    niger = [r for r in records if r.country_name == "Niger"]
+    coverage = acled.Coverage.of([*mali[:1], *niger], acled.RowSelection())
+    assert coverage is not None
+    assert coverage.covers("Mali", mali[0].date, ())
+    later_in_mali = max(r.date for r in niger)  # Niger's dates do not stretch Mali's
+    assert later_in_mali > mali[0].date
+    assert not coverage.covers("Mali", later_in_mali, ())

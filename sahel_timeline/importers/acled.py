@@ -551,27 +551,29 @@ class RowSelection:
 
 @dataclass(frozen=True)
 class Coverage:
-    """What an import's rows cover: an event of the store inside it and absent from the
-    rows was deleted by ACLED (or merged into another event) since it was imported."""
+    """What an import's rows cover: for each country, the dates from its earliest to its
+    latest row. An event of the store inside it and absent from the rows was deleted by
+    ACLED (or merged into another event) since it was imported."""
 
-    countries: frozenset[str]  # country names
-    since: dt.date
-    until: dt.date
+    dates: dict[str, tuple[dt.date, dt.date]]  # country name -> (earliest, latest)
     event_types: frozenset[str] = frozenset()  # casefolded; empty: every type
 
     @classmethod
     def of(cls, records: Sequence[AcledRecord], selection: RowSelection) -> Coverage | None:
-        if not records:
-            return None
-        return cls(
-            frozenset(r.country.name for r in records if r.country is not None),
-            min(r.date for r in records),
-            max(r.date for r in records),
-            selection.event_types,
-        )
+        dates: dict[str, tuple[dt.date, dt.date]] = {}
+        for record in records:
+            if record.country is None:
+                continue
+            known = dates.get(record.country.name)
+            dates[record.country.name] = (
+                (min(known[0], record.date), max(known[1], record.date))
+                if known else (record.date, record.date)
+            )  # fmt: skip
+        return cls(dates, selection.event_types) if dates else None
 
     def covers(self, country: str | None, event_date: dt.date, types: Iterable[str]) -> bool:
-        if country not in self.countries or not self.since <= event_date <= self.until:
+        span = self.dates.get(country or "")
+        if span is None or not span[0] <= event_date <= span[1]:
             return False
         return not self.event_types or bool(crosswalked(types) & crosswalked(self.event_types))
 
