@@ -268,6 +268,7 @@ def _incident_data(incident: Incident, file: str) -> list[Any]:
         origin.column,
         _marks(incident.marks),
         incident.date_margin_days,
+        list(incident.target_groups),
     ]
 
 
@@ -340,7 +341,7 @@ _PERPETRATOR_TYPES = (str, str, _OPT_LIST)
 _SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR)
 _INCIDENT_TYPES = (
     str, str, list, str, _OPT_LIST, _OPT_STR, list, list, list, list, _OPT_LIST, _OPT_LIST,
-    _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list, _OPT_INT,
+    _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list, _OPT_INT, list,
 )  # fmt: skip
 _GROUP_TYPES = (str, str, _OPT_STR, list, _OPT_STR, _OPT_LIST, _OPT_STR, _OPT_STR, dict, int,
                 int, list, _OPT_STR)  # fmt: skip
@@ -385,7 +386,7 @@ def _incident(values: list[Any], file: str) -> Incident:
     (
         id_, title, date, kind, end_date, time, location, tactics, targets, perpetrators,
         killed, attackers_killed, wounded, summary, notes, tags, sources, related, extensions,
-        line, column, marks, date_margin_days,
+        line, column, marks, date_margin_days, target_groups,
     ) = _check(values, _INCIDENT_TYPES)  # fmt: skip
     date_value = _fuzzy(date)
     assert date_value is not None
@@ -420,6 +421,7 @@ def _incident(values: list[Any], file: str) -> Incident:
         Origin(file, line, column),
         _marks_value(marks),
         date_margin_days,
+        _strings(target_groups),
     )
 
 

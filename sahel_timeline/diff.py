@@ -106,6 +106,7 @@ def incident_fields(incident: Incident) -> dict[str, str | None]:
         "location.precision": location.precision,
         "tactics": _list_text(incident.tactics),
         "targets": _list_text(incident.targets),
+        "target_groups": _list_text(incident.target_groups),
         "perpetrators": _list_text(
             f"{p.group} ({p.status}" + (f" {p.claimed_on})" if p.claimed_on else ")")
             for p in incident.perpetrators

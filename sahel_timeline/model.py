@@ -189,6 +189,9 @@ class Incident:
     # The event may lie this many days either side of `date` (ACLED's week precision:
     # `date` is the week's midpoint, the day an analyst counts it by).
     date_margin_days: int | None = None
+    # Groups of the registry the incident targeted (the forces behind `targets`), by
+    # reference like perpetrators: they are never perpetrators.
+    target_groups: tuple[str, ...] = ()
 
     @property
     def start(self) -> dt.date:

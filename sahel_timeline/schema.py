@@ -520,6 +520,16 @@ INCIDENT = Record(
         "tactics": Nullable(ListOf(Choice(tuple(TACTICS), "unknown-tactic"))),
         "targets": Nullable(ListOf(Choice(TARGETS, "unknown-target"))),
         "perpetrators": Nullable(ListOf(PERPETRATOR, with_nodes=True)),
+        "target_groups": Nullable(
+            ListOf(
+                Text(
+                    description=(
+                        "Groups of the registry the incident targeted (state and foreign "
+                        "forces...), by id, short name or alias."
+                    )
+                )
+            )
+        ),
         "killed": Nullable(Figure()),
         "attackers_killed": Nullable(Figure()),
         "wounded": Nullable(Figure()),

@@ -436,20 +436,26 @@ def check_incidents(
     ids, dates, kinds, places, codes = (
         index.ids, index.dates, index.kinds, index.places, index.country_codes,
     )  # fmt: skip
-    for row, (groups, related_ids) in enumerate(
-        zip(index.perpetrator_groups, index.related, strict=True)
-    ):
-        unknown = unknown_of.get(groups)
+
+    def unknown_groups(packed: str) -> list[tuple[int, str]]:
+        unknown = unknown_of.get(packed)
         if unknown is None:
-            unknown = unknown_of[groups] = [
+            unknown = unknown_of[packed] = [
                 (position, group)
-                for position, group in enumerate(index.values(groups))
+                for position, group in enumerate(index.values(packed))
                 if registry.resolve(group) is None
             ]
-        for position, group in unknown:
-            message = f"unknown group {group!r}{suggest(group, group_names)}"
-            path = f"perpetrators.{position}.group"
-            findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
+        return unknown
+
+    for row, (groups, targeted, related_ids) in enumerate(
+        zip(index.perpetrator_groups, index.target_groups, index.related, strict=True)
+    ):
+        for paths, packed in (("perpetrators.{}.group", groups), ("target_groups.{}", targeted)):
+            for position, group in unknown_groups(packed) if packed else ():
+                message = f"unknown group {group!r}{suggest(group, group_names)}"
+                findings.append(
+                    _finding(record(row), paths.format(position), ERROR, "unknown-group", message)
+                )
         incident_id = ids[row]
         for position, related in enumerate(index.values(related_ids) if related_ids else ()):
             if related in unloaded_ids and related != incident_id:

@@ -624,3 +624,19 @@ def test_coverage_is_per_country_so_another_countrys_file_deletes_nothing():
     later_in_mali = max(r.date for r in niger)  # Niger's dates do not stretch Mali's
     assert later_in_mali > mali[0].date
     assert not coverage.covers("Mali", later_in_mali, ())
+
+
+def test_the_curated_store_names_the_forces_its_incidents_targeted():
+    curated = Path(__file__).parent.parent / "incidents.yaml"
+    shown = run("show", "2018-07-01-gao-barkhane-patrol", "--store", str(curated))
+    assert shown.exit_code == 0, shown.output
+    assert "Groups targeted" in shown.output and "French forces, FAMa" in shown.output
+    exported = run("export", "--store", str(curated), "--format", "json")
+    records = {record["id"]: record for record in json.loads(exported.stdout)}
+    targeted = records["2017-10-04-tongo-tongo-ambush"]["target_groups"]
+    assert [g["group_id"] for g in targeted] == [
+        "military-forces-of-the-united-states", "military-forces-of-niger",
+    ]  # fmt: skip
+    assert "target_groups" not in records["2017-08-13-ouagadougou-aziz-istanbul"]
+    groups = run("groups", "--store", str(curated))
+    assert "targeted in 4" in groups.output  # FAMa

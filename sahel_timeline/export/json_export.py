@@ -75,17 +75,26 @@ def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, An
         "related": list(incident.related),
         "extensions": incident.extensions,
     }
-    if incident.date_margin_days is not None:  # only when given: older readers see no change
+    # Only when given, so that exports of stores without them stay as they were.
+    if incident.date_margin_days is not None:
         record["date_margin_days"] = incident.date_margin_days
+    if incident.target_groups:
+        record["target_groups"] = [_group_reference(g, registry) for g in incident.target_groups]
     return record
 
 
-def _perpetrator(perpetrator: Any, registry: GroupRegistry) -> dict[str, Any]:
-    group = registry.resolve(perpetrator.group)
+def _group_reference(reference: str, registry: GroupRegistry) -> dict[str, Any]:
+    group = registry.resolve(reference)
     return {
-        "group": perpetrator.group,
+        "group": reference,
         "group_id": group.id if group is not None else None,
         "group_name": group.display_name if group is not None else None,
+    }
+
+
+def _perpetrator(perpetrator: Any, registry: GroupRegistry) -> dict[str, Any]:
+    return {
+        **_group_reference(perpetrator.group, registry),
         "status": perpetrator.status,
         "claimed_on": _date(perpetrator.claimed_on),
     }

@@ -15,6 +15,7 @@ from sahel_timeline.labels import (
     date_label,
     figure_detail,
     full_place_label,
+    group_label,
 )
 from sahel_timeline.model import Figure, Incident, Source
 from sahel_timeline.registry import GroupRegistry
@@ -85,9 +86,11 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
         table.add_row("Killed", _figure_text(incident.killed))
         table.add_row("Attackers killed", _figure_text(incident.attackers_killed))
         table.add_row("Wounded", _figure_text(incident.wounded))
+    targeted = tuple(group_label(reference, registry) for reference in incident.target_groups)
     for label, values in (
         ("Tactics", incident.tactics),
         ("Targets", incident.targets),
+        ("Groups targeted", targeted),
         ("Tags", incident.tags),
     ):
         if values:
