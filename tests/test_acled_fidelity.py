@@ -75,6 +75,8 @@ def test_a_jihadist_group_on_the_victim_side_is_never_the_perpetrator(tmp_path):
     entries = imported(tmp_path, "sides.csv")
     torture, strike = entries["acled-mli91003"], entries["acled-mli91004"]
     assert groups_of(torture) == [("military-forces-of-mali", "attributed")]
+    assert torture.target_groups == ("ansar-dine",)  # acted upon, named as such
+    assert entries["acled-mli91006"].target_groups == ("military-forces-of-mali",)
     assert groups_of(strike) == [("military-forces-of-mauritania", "attributed")]
     registry = entries["_store"].registry
     assert registry.resolve("military-forces-of-mauritania").kind == "foreign-force"
@@ -567,6 +569,7 @@ def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     events, _, _ = acled.merge_records(records)
     entries = [acled.event_to_entry(event, event.record.file) for event in events]
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
+    specs += [spec for entry in entries for spec in entry.target_groups]
     _, added = acled.resolve_groups(specs, GroupRegistry())
     edit = store_writer.FileEdit(tmp_path / "new.yaml", None)
     edit.append_groups = [(spec, list(spec.acled_names)) for spec in added]

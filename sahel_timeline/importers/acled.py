@@ -809,7 +809,10 @@ def is_unidentified(name: str) -> bool:
 
 
 def is_unarmed(actor: Actor) -> bool:
-    """Civilians, protesters and rioters: never a group of the registry."""
+    """Civilians, protesters and rioters: never a group of the registry. (A known group's
+    name listed with civilians, e.g. suspected members, stays that group.)"""
+    if known_group(actor.name) is not None:
+        return False
     name = actor.name.casefold()
     return actor.inter in (5, 6, 7) or name.startswith(("civilians", "protesters", "rioters"))
 
@@ -864,6 +867,7 @@ class ActorRoles:
     unidentified: bool  # ACLED names an unidentified armed group as the one who acted
     # Every armed actor of the event as a group (both sides): for the unmatched-name report.
     groups: tuple[GroupSpec, ...] = ()
+    targeted: tuple[GroupSpec, ...] = ()  # the armed actors acted upon (target_groups)
 
 
 # How an event type reads its two sides: actor1 acts on actor2 ("acts"), nobody acts on
@@ -925,6 +929,7 @@ def actor_roles(
     perpetrators: dict[str, tuple[GroupSpec, str]] = {}
     targets: list[str] = []
     groups: dict[str, GroupSpec] = {}
+    targeted: dict[str, GroupSpec] = {}
     unidentified = False
 
     def add(spec: GroupSpec, status: str) -> None:
@@ -939,8 +944,9 @@ def actor_roles(
             for part in parts
             if part and not is_unidentified(part) and not is_unarmed(actor)
         ]
-        for part in named:
-            groups.setdefault(group_for_actor(part, country).id, group_for_actor(part, country))
+        specs = [group_for_actor(part, country) for part in named]
+        for spec in specs:
+            groups.setdefault(spec.id, spec)
         acts = (direction == "acts" and actor.side == 1) or (
             direction == "force" and not is_unarmed(actor)
         )
@@ -948,14 +954,17 @@ def actor_roles(
             if any(is_unidentified(part) for part in parts):
                 unidentified = True
             status = "suspected" if len(parts) > 1 else "attributed"
-            for part in named:
-                add(group_for_actor(part, country), status)
-        elif direction == "acts" and len(parts) == 1:
-            target = _target_of(actor, country)
+            for spec in specs:
+                add(spec, status)
+        elif direction == "acts":
+            targeted.update((spec.id, spec) for spec in specs)
+            target = _target_of(actor, country) if len(parts) == 1 else None
             if target is not None and target not in targets:
                 targets.append(target)
-    return ActorRoles(tuple(perpetrators.values()), tuple(targets), unidentified,
-                      tuple(groups.values()))  # fmt: skip
+    return ActorRoles(
+        tuple(perpetrators.values()), tuple(targets), unidentified, tuple(groups.values()),
+        tuple(spec for spec_id, spec in targeted.items() if spec_id not in perpetrators),
+    )  # fmt: skip
 
 
 def resolve_groups(
@@ -1006,6 +1015,7 @@ class ImportedEntry:
     extension: dict[str, Any]
     file: str
     groups: tuple[GroupSpec, ...] = ()  # every armed actor of the event, either side
+    target_groups: tuple[GroupSpec, ...] = ()  # the armed actors acted upon
 
 
 def entry_id(event_id: str) -> str:
@@ -1169,6 +1179,7 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
         extension=extension,
         file=file,
         groups=roles.groups,
+        target_groups=roles.targeted,
     )
 
 

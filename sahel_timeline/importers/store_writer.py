@@ -122,12 +122,17 @@ def entry_rows(entry: ImportedEntry, references: dict[str, str], imported_on: st
     perpetrators = [
         {"group": references[spec.id], "status": status} for spec, status in entry.perpetrators
     ]
+    targeted = [references[spec.id] for spec in entry.target_groups]
     sources = [*fields.pop("sources", []), acled_citation(entry, imported_on)]
+    pending = True  # perpetrators and target groups go before the figures or the summary
     for key, value in fields.items():
-        if key in ("killed", "summary") and perpetrators:
-            rows.append(Row(1, "perpetrators", BLOCK))
-            rows.extend(Row(2, None, p) for p in perpetrators)
-            perpetrators = []
+        if key in ("killed", "summary") and pending:
+            if perpetrators:
+                rows.append(Row(1, "perpetrators", BLOCK))
+                rows.extend(Row(2, None, p) for p in perpetrators)
+            if targeted:
+                rows.append(Row(1, "target_groups", targeted))
+            pending = False
         rows.append(Row(1, key, value))
     rows.append(Row(1, "sources", BLOCK))
     rows.extend(Row(2, None, source) for source in sources)
@@ -684,6 +689,7 @@ def plan_import(
     for incident in before.incidents:
         existing.setdefault(incident.id, incident)
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
+    specs += [spec for entry in entries for spec in entry.target_groups]
     references, to_add = resolve_groups(specs, before.registry)
     plan = ImportPlan(texts={}, bom={}, gone_action=gone_action)
     plan.unmatched = _unmatched_names(entries, before.registry)
