@@ -137,7 +137,8 @@ class QueryRequest:
             kinds = ", ".join(self.actor_kinds)
             raise _bad_parameter(
                 f"no group {'of those' if self.groups else 'in the registry'} has the kind "
-                f"{kinds} (the groups command shows each group's kind)",
+                f"{kinds} (the groups command shows each group's kind; a group without "
+                "`kind:` in the registry has none)",
                 "--actor-kind",
             )
         return tuple(of_kind)
