@@ -643,3 +643,27 @@ def test_the_curated_store_names_the_forces_its_incidents_targeted():
     assert "target_groups" not in records["2017-08-13-ouagadougou-aziz-istanbul"]
     groups = run("groups", "--store", str(curated))
     assert "targeted in 4" in groups.output  # FAMa
+
+
+def test_an_import_leaves_the_written_file_in_the_cache_and_a_reimport_reads_it_from_there(
+    tmp_path, monkeypatch
+):
+    from sahel_timeline import store as store_module
+    from sahel_timeline.cache import Cache, content_key
+
+    monkeypatch.delenv("SAHEL_TIMELINE_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    target = tmp_path / "acled.yaml"
+    assert run("import-acled", str(DATA / "current.csv"), "--into", str(target)).exit_code == 0
+    cache = Cache.from_environment({"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert cache is not None
+    data = target.read_bytes()
+    assert cache.get(str(target), target, content_key(data)) is not None
+
+    def no_parsing(*_args, **_kwargs):
+        raise AssertionError("the file was parsed again")
+
+    monkeypatch.setattr(store_module, "parse_and_validate", no_parsing)
+    again = run("import-acled", str(DATA / "current.csv"), "--into", str(target))
+    assert again.exit_code == 0, again.output
+    assert "4 unchanged" in again.output and target.read_bytes() == data

@@ -14,7 +14,13 @@ import typer
 from rich.text import Text
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import domain_errors, fail, stderr_console, today
+from sahel_timeline.cli.environment import (
+    domain_errors,
+    fail,
+    stderr_console,
+    store_cache,
+    today,
+)
 from sahel_timeline.dates import parse_date_bound
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.vocab import find_country
@@ -165,6 +171,7 @@ def import_acled(
             now=today(),
             dry_run=dry_run,
             gone_action=gone.value,
+            cache=store_cache(),
             progress_for=progress_for,
         )
     for problem in summary.problems:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sahel_timeline.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.importers.acled import (
     AcledFile,
@@ -137,6 +138,7 @@ def run_acled_import(
     now: dt.date,
     dry_run: bool = False,
     gone_action: str = "keep",
+    cache: Cache | None = None,
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
 ) -> ImportSummary:
     """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
@@ -145,7 +147,7 @@ def run_acled_import(
     with collector_paused():
         return _run_import(
             csv_paths, target, selection=selection, imported_on=imported_on, now=now,
-            dry_run=dry_run, gone_action=gone_action, progress_for=progress_for,
+            dry_run=dry_run, gone_action=gone_action, cache=cache, progress_for=progress_for,
         )  # fmt: skip
 
 
@@ -158,6 +160,7 @@ def _run_import(
     now: dt.date,
     dry_run: bool,
     gone_action: str,
+    cache: Cache | None,
     progress_for: Callable[[Path], ProgressCallback | None] | None,
 ) -> ImportSummary:
     summary = ImportSummary()
@@ -178,9 +181,9 @@ def _run_import(
     summary.plan = plan_import(
         entries, target, imported_on=imported_on, now=now,
         new_file_name=new_file_name(csv_paths), coverage=Coverage.of(records, selection),
-        gone_action=gone_action,
+        gone_action=gone_action, cache=cache,
     )  # fmt: skip
     if not dry_run:
-        write_plan(summary.plan)
+        write_plan(summary.plan, cache)
         summary.written = True
     return summary

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from sahel_timeline import loader
+from sahel_timeline.cache import Cache, content_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.importers.acled import (
@@ -45,7 +46,14 @@ from sahel_timeline.importers.acled import (
 from sahel_timeline.loader import Mapping, Node, Scalar
 from sahel_timeline.model import FileContent, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.store import STORE_SUFFIXES, assemble_store, load_file_bytes, store_files
+from sahel_timeline.store import (
+    STORE_SUFFIXES,
+    FileSource,
+    assemble_store,
+    load_file_bytes,
+    load_file_source,
+    store_files,
+)
 from sahel_timeline.validate import validate_document
 from sahel_timeline.vocab import SCHEMA_VERSION
 
@@ -559,6 +567,8 @@ class ImportPlan:
     unchanged: list[str] = field(default_factory=list)
     groups_added: list[str] = field(default_factory=list)
     new_file: Path | None = None
+    # The validated content of each file that changes, as written (for the store cache).
+    contents: dict[Path, FileContent] = field(default_factory=dict)
     kept_as_newer: list[str] = field(default_factory=list)  # the store's version is newer
     gone: list[str] = field(default_factory=list)  # in the store, covered, absent from rows
     gone_action: str = "keep"
@@ -649,7 +659,7 @@ def _gone_ids(
     return gone
 
 
-def _refuse_non_store(contents: dict[Path, FileContent]) -> None:
+def _refuse_non_store(contents: dict[Path, FileContent | FileSource]) -> None:
     for path, content in contents.items():
         for finding in content.findings:
             if finding.rule == "missing-key" and "schema_version" in finding.message:
@@ -669,18 +679,22 @@ def plan_import(
     new_file_name: str,
     coverage: Coverage | None = None,
     gone_action: str = "keep",
+    cache: Cache | None = None,
 ) -> ImportPlan:
     """New texts for the store at `target` with `entries` merged in, validated as a store.
 
     An entry never replaces a newer version of its event (ACLED's `timestamp`). Imported
     entries that `coverage` covers and `entries` lack are gone: kept, tagged GONE_TAG
     (`gone_action` "mark") or removed ("remove"). Raise SahelError, writing nothing, when
-    the result would have errors the store did not already have.
+    the result would have errors the store did not already have. With a `cache`, the
+    store's files are read from it when it holds them (as a query would).
     """
     files, receiver = _target_files(target, new_file_name)
     originals: dict[Path, tuple[str, bool]] = {path: _read_text(path) for path in files}
-    before_contents = {
-        path: load_file_bytes(text.encode("utf-8"), str(path))
+    before_contents: dict[Path, FileContent | FileSource] = {
+        path: load_file_source(path, cache)
+        if cache is not None
+        else load_file_bytes(text.encode("utf-8"), str(path))
         for path, (text, _) in originals.items()
     }
     _refuse_non_store(before_contents)
@@ -803,7 +817,7 @@ def _unmatched_names(
 
 def _check_result(
     plan: ImportPlan,
-    before_contents: dict,
+    before_contents: dict[Path, FileContent | FileSource],
     before_findings: list[Finding],
     now: dt.date,
     documents: dict[Path, Node],
@@ -814,9 +828,10 @@ def _check_result(
     contents = dict(before_contents)
     for path, text in plan.texts.items():
         if path in documents:
-            contents[path] = validate_document(documents[path], str(path))
+            plan.contents[path] = validate_document(documents[path], str(path))
         else:
-            contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
+            plan.contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
+        contents[path] = plan.contents[path]
     after = assemble_store(contents.values(), now)
     known = Counter(_comparable(f) for f in before_findings if f.is_error)
     new_errors = []
@@ -835,9 +850,8 @@ def _check_result(
         )
 
 
-def atomic_write(path: Path, text: str, bom: bool = False) -> None:
-    """Replace `path` with `text` (UTF-8) so that a reader sees the old or the new file whole."""
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a reader sees the old or the new file whole."""
     if path.exists():
         mode = path.stat().st_mode & 0o7777
     else:  # a new file gets the usual permissions (0666 less the umask), not mkstemp's 0600
@@ -860,6 +874,13 @@ def atomic_write(path: Path, text: str, bom: bool = False) -> None:
         raise
 
 
-def write_plan(plan: ImportPlan) -> None:
+def write_plan(plan: ImportPlan, cache: Cache | None = None) -> None:
+    """Write the plan's files; with a `cache`, give it each file's validated content, so
+    that the next query or import does not read the file again."""
     for path, text in plan.texts.items():
-        atomic_write(path, text, plan.bom.get(path, False))
+        data = (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
+        atomic_write(path, data)
+        if cache is not None and path in plan.contents:
+            # No fingerprint: the entry is found by the hash of these bytes, so a file
+            # written by someone else meanwhile can never be taken for this one.
+            cache.put(str(path), path, content_key(data), plan.contents[path])
