@@ -667,3 +667,21 @@ def test_an_import_leaves_the_written_file_in_the_cache_and_a_reimport_reads_it_
     again = run("import-acled", str(DATA / "current.csv"), "--into", str(target))
     assert again.exit_code == 0, again.output
     assert "4 unchanged" in again.output and target.read_bytes() == data
+
+
+def test_an_older_export_never_reports_newer_events_as_gone(tmp_path):
+    target = tmp_path / "acled.yaml"
+    assert run("import-acled", str(DATA / "sides.csv"), "--into", str(target)).exit_code == 0
+
+    rows = list(csv.reader((DATA / "sides.csv").open(encoding="utf-8", newline="")))
+    stamp = rows[0].index("timestamp")
+    older = tmp_path / "older.csv"  # an earlier release: Mali's first and last events only
+    with older.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(rows[0])
+        for row in (rows[2], rows[-1]):
+            writer.writerow([*row[:stamp], "1500000000"])
+    result = run("import-acled", str(older), "--into", str(target), "--gone", "remove")
+    assert result.exit_code == 0, result.output
+    assert "2 kept as newer, 0 gone" in result.output
+    assert len(load_store([target], TODAY).incidents) == 11

@@ -557,6 +557,9 @@ class Coverage:
 
     dates: dict[str, tuple[dt.date, dt.date]]  # country name -> (earliest, latest)
     event_types: frozenset[str] = frozenset()  # casefolded; empty: every type
+    # The rows' newest ACLED timestamp: an entry newer than the export is not gone from
+    # it (the export predates it). None when the rows have no timestamps.
+    newest: int | None = None
 
     @classmethod
     def of(cls, records: Sequence[AcledRecord], selection: RowSelection) -> Coverage | None:
@@ -569,7 +572,9 @@ class Coverage:
                 (min(known[0], record.date), max(known[1], record.date))
                 if known else (record.date, record.date)
             )  # fmt: skip
-        return cls(dates, selection.event_types) if dates else None
+        stamps = [record.timestamp for record in records if record.timestamp is not None]
+        newest = max(stamps) if stamps else None
+        return cls(dates, selection.event_types, newest) if dates else None
 
     def covers(self, country: str | None, event_date: dt.date, types: Iterable[str]) -> bool:
         span = self.dates.get(country or "")

@@ -654,6 +654,9 @@ def _gone_ids(
             continue
         extension = _extension_of(incident)
         types = [str(extension.get(k, "")) for k in ("event_type", "sub_event_type")]
+        stamp = _timestamp_of(incident)
+        if stamp is not None and coverage.newest is not None and stamp > coverage.newest:
+            continue  # this version is newer than the export: the export cannot know it
         if coverage.covers(incident.location.country, _event_date_of(incident), types):
             gone.append(incident_id)
     return gone
