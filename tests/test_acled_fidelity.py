@@ -685,3 +685,24 @@ def test_an_older_export_never_reports_newer_events_as_gone(tmp_path):
     assert result.exit_code == 0, result.output
     assert "2 kept as newer, 0 gone" in result.output
     assert len(load_store([target], TODAY).incidents) == 11
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "group_id", "kind"),
+    [
+        ("Military Forces of Mali (2013-2020) National Guard", "Mali",
+         "military-forces-of-mali-national-guard", "state-force"),
+        ("Police Forces of Niger (2011-2021)", "Niger", "police-forces-of-niger", "state-force"),
+        ("Military Forces of Niger (2011-2021)", "Nigeria", "military-forces-of-niger",
+         "foreign-force"),
+        ("Military Forces of France", "Mali", "military-forces-of-france", "foreign-force"),
+    ],
+)  # fmt: skip
+def test_a_force_is_one_group_across_regime_periods_and_its_kind_depends_on_where(
+    name, country, group_id, kind
+):
+    actor = acled.Actor(name, 1, True)
+    assert (acled.group_for_actor(actor, country).id, acled.actor_kind(actor, country)) == (
+        group_id,
+        kind,
+    )

@@ -762,7 +762,7 @@ _GROUPS_BY_ACLED_NAME = {
 }
 COMPOSITE_SEPARATOR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
 # ACLED dates a force by the regime it served: "Military Forces of Mali (2021-)".
-_REGIME_PERIOD = re.compile(r"\s*\((?:\d{4}-(?:\d{4})?|\d{4})\)\s*$")
+_REGIME_PERIOD = re.compile(r"\s*\((?:\d{4}-(?:\d{4})?|\d{4})\)")
 _STATE_FORCE = re.compile(r"^(?:military|police|gendarmerie|government) (?:forces )?of (.+)$")
 _FOREIGN_FORCE_WORDS = (
     "operation ",
@@ -800,9 +800,10 @@ def slugify(text: str, limit: int = 80) -> str:
 
 
 def without_period(name: str) -> str:
-    """An actor name without ACLED's regime period: `Military Forces of Mali (2021-)` ->
-    `Military Forces of Mali`."""
-    return _REGIME_PERIOD.sub("", name.strip())
+    """An actor name without ACLED's regime period, wherever it stands: `Military Forces of
+    Mali (2021-)` -> `Military Forces of Mali`; `Military Forces of Mali (2013-2020)
+    National Guard` -> `Military Forces of Mali National Guard`."""
+    return " ".join(_REGIME_PERIOD.sub("", name.strip()).split())
 
 
 def known_group(name: str) -> GroupSpec | None:
@@ -834,7 +835,8 @@ def actor_kind(actor: Actor, country: str) -> str | None:
         return "foreign-force"
     state = _STATE_FORCE.match(name)
     if state:
-        own = state.group(1).split(" (")[0] == country.casefold()
+        of = state.group(1)  # "mali", "mali national guard"
+        own = of == country.casefold() or of.startswith(country.casefold() + " ")
         return "state-force" if own and actor.inter != 8 else "foreign-force"
     if any(word in name for word in _PRO_GOVERNMENT_MILITIA_WORDS):
         return "pro-government-militia"
