@@ -308,6 +308,7 @@ def test_a_french_excel_resave_is_read(tmp_path):
         for name in ("latitude", "longitude"):
             row[column(name)] = row[column(name)].replace(".", ",")
     rows[1][column("event_date")] = "22/02/2023"
+    rows[1][column("location")] = "Tessarou-Hérémakono"
     resave = tmp_path / "resave.csv"
     with resave.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";", lineterminator="\r\n").writerows(rows)
@@ -316,6 +317,10 @@ def test_a_french_excel_resave_is_read(tmp_path):
     assert "';' between cells" in read.layout.name
     first = read.records[0]
     assert (first.date, first.lat, first.lon) == (dt.date(2023, 2, 22), 15.0412, -1.8123)
+    # Excel writes that CSV in Windows-1252: read too, accents intact
+    resave.write_bytes(resave.read_text(encoding="utf-8").encode("cp1252"))
+    read = read_acled_file(resave)
+    assert read.problems == [] and read.records[0].location == "Tessarou-Hérémakono"
 
 
 def test_event_type_battles_selects_the_legacy_battle_rows(tmp_path):

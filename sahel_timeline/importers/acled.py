@@ -357,7 +357,7 @@ SEMICOLON_RESAVE = (
 )
 
 
-def _is_semicolon_resave(text: str) -> bool:
+def is_semicolon_resave(text: str) -> bool:
     """A spreadsheet in a French locale re-saves CSV with `;` between cells: its header
     has `;` where ACLED's has `,`."""
     header = text.split("\n", 1)[0]
@@ -370,7 +370,7 @@ def read_acled_text(text: str, file: str, progress: ProgressCallback | None = No
     A French-locale spreadsheet's re-save (`;` between cells, decimal commas, dates as
     DD/MM/YYYY, CRLF) is read too, and said so in the layout's name.
     """
-    resaved = _is_semicolon_resave(text)
+    resaved = is_semicolon_resave(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if resaved else ",")
     try:
         header = next(reader, None)

@@ -21,6 +21,7 @@ from sahel_timeline.importers.acled import (
     RowProblem,
     RowSelection,
     event_to_entry,
+    is_semicolon_resave,
     merge_records,
     read_acled_text,
     slugify,
@@ -124,6 +125,9 @@ def read_acled_file(path: Path, progress: ProgressCallback | None = None) -> Acl
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # Excel's ";" CSV in a French locale is written in Windows-1252: read it as such.
+        if is_semicolon_resave(data[:4096].decode("latin-1")):
+            return read_acled_text(data.decode("cp1252", errors="replace"), path.name, progress)
         line = data.count(b"\n", 0, error.start) + 1
         raise SahelError(f"{path}:{line}: not UTF-8 text (ACLED exports are UTF-8)") from None
     return read_acled_text(text, path.name, progress)
