@@ -169,6 +169,9 @@ def test_actor_kind_filter_selects_events_by_the_kind_of_their_perpetrators(tmp_
     assert "Village Cinq" in jihadist.output and "Village Un" not in jihadist.output
     bad = run("timeline", "--store", store, "--actor-kind", "soldiers")
     assert bad.exit_code == 2
+    # the brief says what was asked, not every group of that kind
+    brief = run("export", "--store", store, "--format", "markdown", "--actor-kind", "state-force")
+    assert "- Filters: actor kind: state-force" in brief.stdout
 
 
 # --- revisions ----------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from sahel_timeline.export import (
     ExportOptions,
     TimelineGroup,
 )
-from sahel_timeline.query import describe_filter
 
 OUTPUT_PANEL = "Output"
 
@@ -145,7 +144,7 @@ def export(
         title=title,
         now=query.now,
         generated_on=_generation_day(),
-        filter_lines=tuple(describe_filter(query.filter, loaded.registry)),
+        filter_lines=tuple(query_request.describe(query, loaded.registry)),
         order=query.sort + (", reversed" if query.reverse else ""),
         options=ExportOptions(
             columns=cast(CsvColumns, _value(columns)),

@@ -33,6 +33,7 @@ from sahel_timeline.query import (
     QueryError,
     SortKey,
     build_filter,
+    describe_filter,
 )
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import ACTOR_KINDS, KINDS
@@ -142,6 +143,20 @@ class QueryRequest:
                 "--actor-kind",
             )
         return tuple(of_kind)
+
+    def describe(self, query: Query, registry: GroupRegistry) -> list[str]:
+        """The filter in plain lines (`describe_filter`), saying `actor kind: state-force`
+        rather than listing every group of that kind."""
+        lines = describe_filter(query.filter, registry)
+        if not self.actor_kinds:
+            return lines
+        kept = [line for line in lines if not line.startswith("group: ")]
+        extra = [f"actor kind: {', '.join(self.actor_kinds)}"]
+        if self.groups:
+            extra.insert(0, f"group: {', '.join(self.groups)}")
+        at = next((i for i, line in enumerate(kept) if not line.startswith(("since ", "until ",
+                   "country: "))), len(kept))  # fmt: skip
+        return [*kept[:at], *extra, *kept[at:]]
 
     @staticmethod
     def _date_bound(text: str | None, now: dt.date, side: str) -> dt.date | None:

@@ -10,7 +10,6 @@ import typer
 from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
 from sahel_timeline.cli.query_options import QueryRequest, query_options
-from sahel_timeline.query import describe_filter
 from sahel_timeline.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
@@ -50,4 +49,4 @@ def stats(
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.stats_view import render_stats
 
-    render_stats(result, describe_filter(query.filter, loaded.registry), stdout_console())
+    render_stats(result, query_request.describe(query, loaded.registry), stdout_console())

@@ -13,7 +13,6 @@ from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.query import (
     GROUP_BY,
     Query,
-    describe_filter,
     group_incidents,
 )
 from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
@@ -58,7 +57,7 @@ def timeline(
     footer = TimelineFooter(
         shown=shown,
         total_in_store=loaded.incident_count,
-        filters=describe_filter(query.filter, loaded.registry),
+        filters=query_request.describe(query, loaded.registry),
         order=_order_description(query),
         matched=len(matched),
     )
