@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -109,8 +109,7 @@ BLOCK = object()  # a row's value: the field's items follow on rows of their own
 GROUP_NOTE = "Added by the ACLED import for ACLED actor names."
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):  # a tuple: the importer makes hundreds of thousands
     """One line of a rendered list item: the item's first line (depth 0), one of its fields
     (depth 1, `BLOCK` for a field whose items follow), or an item of such a field (depth 2:
     `- value` when `key` is None, `key: value` otherwise). Values are written in flow style.
