@@ -247,6 +247,39 @@ def test_stats_bar_is_longest_for_the_largest_toll() -> None:
     assert bars["ISGS"] > bars["JNIM"] > 0
 
 
+def test_stats_by_month_shows_every_month_between_the_first_and_last_including_lulls() -> None:
+    result = run("stats", "--by", "month")
+    assert result.exit_code == 0, result.output
+    rows = {
+        " ".join(line.split()[:2]): line.split()[2:4]
+        for line in result.output.splitlines()
+        if re.match(r"[A-Z][a-z]{2} \d{4} ", line)
+    }
+    months = list(rows)
+    assert (months[0], months[-1]) == ("Aug 2017", "Dec 2018")
+    assert len(rows) == 17
+    assert rows["Sep 2017"] == ["0", "0"]  # an empty month reads 0 killed, not unknown
+    assert rows["Mar 2018"][0] == "1"
+    assert "Month not known" in result.output
+    assert re.search(r"Incidents per month, Aug 2017 to Dec 2018: \S{17}\n", result.output)
+
+
+@pytest.mark.parametrize(
+    ("by", "first", "last"), [("week", "2018-W13", "2019-W01"), ("quarter", "Q3 2017", "Q4 2018")]
+)
+def test_stats_by_week_and_quarter_label_and_zero_fill_their_periods(
+    by: str, first: str, last: str
+) -> None:
+    result = run("stats", "--by", by)
+    assert result.exit_code == 0, result.output
+    labels = [line.split("  ")[0] for line in result.output.splitlines()[1:] if line.strip()]
+    assert labels[0] == first
+    assert labels[labels.index("Total") - 2 : labels.index("Total")] == [
+        last,
+        f"{by.capitalize()} not known",
+    ]
+
+
 def test_groups_draws_the_tree_with_aliases_and_counts() -> None:
     result = run("groups")
     assert result.exit_code == 0

@@ -31,6 +31,7 @@ VIEWS = {
     "timeline-country": ["timeline", "--group-by", "country"],
     "show": ["show", "{incident}"],
     "stats-year": ["stats", "--by", "year"],
+    "stats-month": ["stats", "--by", "month"],
     "stats-group": ["stats", "--by", "group"],
     "stats-tactic": ["stats", "--by", "tactic"],
     "groups": ["groups"],

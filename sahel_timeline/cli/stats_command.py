@@ -32,7 +32,7 @@ def stats(
             "--by",
             metavar="BY",
             case_sensitive=False,
-            help="Bucket incidents by year, month, country, group or tactic.",
+            help="Bucket incidents by week (ISO), month, quarter, year, country, group or tactic.",
         ),
     ] = StatsByChoice("year"),  # noqa: B008
     store: StoreOption = None,

@@ -17,16 +17,19 @@ from rich.text import Text
 from sahel_timeline.labels import UNKNOWN
 from sahel_timeline.model import Figure
 from sahel_timeline.render.user_text import Trimmed, user_text
-from sahel_timeline.stats import Bucket, Stats
+from sahel_timeline.stats import Bucket, PeriodSeries, Stats, coarsen, sparkline
 
 LOW_BLOCK = "█"
 HIGH_BLOCK = "░"
 BAR_STYLE = "red"
 MIN_BAR_WIDTH = 4
+EMPTY_CELLS = ("0", "0", "-", "0", "-")  # incidents, killed, ?, wounded, ?
 
 HEADINGS = {
-    "year": "Year",
+    "week": "ISO week",
     "month": "Month",
+    "quarter": "Quarter",
+    "year": "Year",
     "country": "Country",
     "group": "Group",
     "tactic": "Tactic",
@@ -53,8 +56,31 @@ def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None
         console.print(Trimmed(table))
     else:
         console.print(Text("No incidents match.", style="bold"))
+    if stats.monthly is not None and stats.monthly.buckets:
+        console.print()
+        console.print(tempo_line(stats.monthly, console.width))
     console.print()
     console.print(Trimmed(_notes(stats, filters)))
+
+
+def tempo_line(monthly: PeriodSeries, width: int) -> Text:
+    """`Incidents per month, Aug 2017-Jul 2018: ▃▁·▁·▁▁...`: one mark per month, or per
+    quarter or year when the months would not fit in `width` columns."""
+    series = monthly
+    for period in ("month", "quarter", "year"):
+        series = coarsen(monthly, period)
+        caption = _tempo_caption(series)
+        if len(caption) + len(series.buckets) <= width:
+            break
+    text = Text(caption, style="dim")
+    text.append(sparkline(series.counts), style=BAR_STYLE)
+    return text
+
+
+def _tempo_caption(series: PeriodSeries) -> str:
+    first, last = series.buckets[0].label, series.buckets[-1].label
+    span = first if first == last else f"{first} to {last}"
+    return f"Incidents per {series.period}, {span}: "
 
 
 class KilledBar:
@@ -78,6 +104,9 @@ class KilledBar:
 
 
 def _cells(bucket: Bucket, style: str = "") -> list[Text]:
+    if not bucket.incidents:  # an empty period: a lull, nothing unknown about it
+        style = "dim"
+        return [user_text(bucket.label, style), *(Text(value, style) for value in EMPTY_CELLS)]
     return [
         user_text(bucket.label, style),
         Text(str(bucket.incidents), style=style),
