@@ -205,27 +205,32 @@ def period_series(
     *,
     first: dt.date | None = None,
     last: dt.date | None = None,
+    ongoing_in_first: bool = False,
 ) -> PeriodSeries:
     """Incidents per `period` (one of PERIODS), zero-filled between the first and the last.
 
     An incident counts in the period its start date falls in. `first` and `last` widen (or
     narrow) the range to the periods holding those days, e.g. to a query's since/until
-    bounds; incidents outside the range are left out. Milestones are counted like incidents:
-    pass only what should be counted.
+    bounds; incidents outside the range are left out, except that with `ongoing_in_first`
+    one that began before `first` counts in the first period (where a timeline shows it, as
+    ongoing). Milestones are counted like incidents: pass only what should be counted.
     """
     if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}; choose from {', '.join(PERIODS)}")
     placed: dict[dt.date, list[Incident]] = {}
     imprecise = Bucket(f"{period.capitalize()} not known")
     for incident in incidents:
-        if not is_precise_enough(incident.date, period):
+        start = incident.start
+        if ongoing_in_first and first is not None and start < first:
+            start = first
+        elif not is_precise_enough(incident.date, period):
             imprecise.add(incident)
             continue
-        placed.setdefault(period_start(incident.start, period), []).append(incident)
+        placed.setdefault(period_start(start, period), []).append(incident)
     buckets: list[Bucket] = []
-    if placed or (first is not None and last is not None):
-        low = period_start(first, period) if first is not None else min(placed)
-        high = period_start(last, period) if last is not None else max(placed)
+    low = period_start(first, period) if first is not None else min(placed, default=None)
+    high = period_start(last, period) if last is not None else max(placed, default=None)
+    if low is not None and high is not None:
         current = low
         while current <= high:
             following = next_period_start(current, period)

@@ -157,6 +157,13 @@ def test_a_series_can_be_widened_to_given_bounds_and_coarsened() -> None:
     assert period_series([], "month").buckets == []
 
 
+def test_an_entry_that_began_before_the_series_can_count_in_its_first_period() -> None:
+    entries = [incident("barkhane", "2014-08-01"), incident("b", "2018-08-02")]
+    july = dt.date(2018, 7, 1)
+    assert period_series(entries, "month", first=july).counts == [0, 1]
+    assert period_series(entries, "month", first=july, ongoing_in_first=True).counts == [1, 1]
+
+
 def test_sparkline_tells_a_lull_from_a_single_event_and_peaks_at_the_largest() -> None:
     line = sparkline([0, 1, 5, 9, 0])
     assert len(line) == 5

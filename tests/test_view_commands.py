@@ -170,8 +170,9 @@ def test_milestones_are_marked_and_carry_no_perpetrator_line() -> None:
 )
 def test_group_by_puts_entries_under_headings_in_order(by: str, headings: list[str]) -> None:
     output = run("timeline", "--group-by", by).output
-    positions = [output.find(heading) for heading in headings]
-    assert -1 not in positions, output
+    starts = [re.search(rf"^{re.escape(heading)}", output, re.MULTILINE) for heading in headings]
+    assert None not in starts, output
+    positions = [start.start() for start in starts if start is not None]
     assert positions == sorted(positions)
 
 

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
+from sahel_timeline.cli.environment import StoreOption, environ, open_store
 from sahel_timeline.cli.query_options import QueryRequest, query_options
+from sahel_timeline.cli.view_output import NoPagerOption, view_output
 from sahel_timeline.query import describe_filter
 from sahel_timeline.stats import STATS_BY, compute_stats
 
@@ -36,6 +37,7 @@ def stats(
         ),
     ] = StatsByChoice("year"),  # noqa: B008
     store: StoreOption = None,
+    no_pager: NoPagerOption = False,
     *,
     query_request: QueryRequest,
 ) -> None:
@@ -50,4 +52,5 @@ def stats(
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.stats_view import render_stats
 
-    render_stats(result, describe_filter(query.filter, loaded.registry), stdout_console())
+    with view_output(no_pager, environ()) as output:
+        render_stats(result, describe_filter(query.filter, loaded.registry), output.console)

@@ -16,8 +16,9 @@ from rich.text import Text
 
 from sahel_timeline.labels import UNKNOWN
 from sahel_timeline.model import Figure
+from sahel_timeline.render.tempo_line import tempo_line
 from sahel_timeline.render.user_text import Trimmed, user_text
-from sahel_timeline.stats import Bucket, PeriodSeries, Stats, coarsen, sparkline
+from sahel_timeline.stats import Bucket, Stats
 
 LOW_BLOCK = "█"
 HIGH_BLOCK = "░"
@@ -61,26 +62,6 @@ def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None
         console.print(tempo_line(stats.monthly, console.width))
     console.print()
     console.print(Trimmed(_notes(stats, filters)))
-
-
-def tempo_line(monthly: PeriodSeries, width: int) -> Text:
-    """`Incidents per month, Aug 2017-Jul 2018: ▃▁·▁·▁▁...`: one mark per month, or per
-    quarter or year when the months would not fit in `width` columns."""
-    series = monthly
-    for period in ("month", "quarter", "year"):
-        series = coarsen(monthly, period)
-        caption = _tempo_caption(series)
-        if len(caption) + len(series.buckets) <= width:
-            break
-    text = Text(caption, style="dim")
-    text.append(sparkline(series.counts), style=BAR_STYLE)
-    return text
-
-
-def _tempo_caption(series: PeriodSeries) -> str:
-    first, last = series.buckets[0].label, series.buckets[-1].label
-    span = first if first == last else f"{first} to {last}"
-    return f"Incidents per {series.period}, {span}: "
 
 
 class KilledBar:

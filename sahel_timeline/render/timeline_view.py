@@ -38,7 +38,9 @@ from sahel_timeline.labels import (
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.render.tempo_line import tempo_line
 from sahel_timeline.render.user_text import trim_line, user_text
+from sahel_timeline.stats import PeriodSeries
 
 DATE_WIDTH = 14  # "13-14 Aug 2017"; longer spans break after their dash
 MIN_BODY_WIDTH = 20
@@ -74,13 +76,13 @@ class TimelineLayout:
 
     `wrap`: break body lines at the console's width (a terminal); otherwise each body line
     stays whole (a pipe or a file). `ongoing_since`: an entry that began before this day (the
-    query's since bound) is marked as ongoing. `tempo`: a sparkline caption and line to print
-    above the entries, or None.
+    query's since bound) is marked as ongoing. `tempo`: entries per month, drawn as a
+    sparkline above the entries, or None.
     """
 
     wrap: bool = True
     ongoing_since: dt.date | None = None
-    tempo: Text | None = None
+    tempo: PeriodSeries | None = None
 
 
 ENTRIES_PER_WRITE = 64  # entries rendered and written together: streaming, few system calls
@@ -98,8 +100,8 @@ def render_timeline(
     Entries are rendered and written a few dozen at a time, so the first screen appears at
     once whatever the number of entries, and the memory held is that of one batch.
     """
-    if layout.tempo is not None:
-        console.print(layout.tempo, soft_wrap=not layout.wrap)
+    if layout.tempo is not None and layout.tempo.buckets:
+        console.print(tempo_line(layout.tempo, console.width, "Entries"))
     styles = _Styles(console)
     for heading, entries in sections:
         if heading:
@@ -276,9 +278,9 @@ def _footer_text(footer: TimelineFooter) -> Text:
         text.append_text(user_text("; ".join(footer.filters)))
     else:
         text.append("none")
-    for reading in footer.dates_read:
+    if footer.dates_read:
         text.append("\nDates: ")
-        text.append_text(user_text(reading))
+        text.append_text(user_text("; ".join(footer.dates_read)))
     if footer.order:
         text.append(f"\nOrder: {footer.order}")
     legend = "  ".join(f"{mark} {status}" for status, mark in STATUS_MARKS.items())
