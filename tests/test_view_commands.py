@@ -293,6 +293,66 @@ def test_groups_draws_the_tree_with_aliases_and_counts() -> None:
     assert "2 incidents, 3 with its family" in result.output
 
 
+def test_an_entry_that_began_before_since_opens_the_period_marked_ongoing() -> None:
+    # The README's example: Barkhane (Aug 2014 to Nov 2022) was under way in July 2018.
+    result = run(
+        "timeline", "--since", "2018-07", "--until", "2018-08", "--group-by", "month",
+        store=CURATED_STORE,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Entries per month, Jul 2018 to Aug 2018: ")
+    assert lines[1].startswith("Jul 2018 (5 entries)")
+    assert "Aug 2014 (" not in result.output
+    assert lines[2].startswith("ongoing ") and "Operation Barkhane" in lines[2]
+    assert lines[3].startswith("1 Aug 2014-")
+
+
+def test_around_and_window_keep_the_entries_near_a_moment() -> None:
+    result = run("timeline", "--around", "2018-06-20", "--window", "10d")
+    assert result.exit_code == 0, result.output
+    assert "Claimed by ISGS, JNIM suspected" in result.output  # 15 Jun 2018
+    assert "Election milestone" not in result.output  # 29 Jul 2018
+    assert "since 2018-06-10; until 2018-06-30" in result.output
+    assert '--around "2018-06-20" (2018-06-20) and 10 days either side' in result.output
+    # Without --window, a week either side of the whole period --around names.
+    wider = run("timeline", "--around", "June 2018")
+    assert "since 2018-05-25; until 2018-07-07" in wider.output
+
+
+def test_natural_dates_in_french_are_read_and_the_footer_says_how() -> None:
+    result = run("timeline", "--since", "mars 2018", "--until", "juin 2018")
+    assert result.exit_code == 0, result.output
+    assert "Span across March and April" in result.output
+    assert "Claimed by ISGS, JNIM suspected" in result.output
+    assert "Election milestone" not in result.output
+    footer = " ".join(result.output.split("Dates: ")[1].split())
+    assert '--since "mars 2018" read as 2018-03-01 to 2018-03-31' in footer
+    assert '--until "juin 2018" read as 2018-06-01 to 2018-06-30' in footer
+    last_march = run("stats", "--since", "last March", "--until", "last March",
+                     env={"SAHEL_TIMELINE_NOW": "2019-01-10"})  # fmt: skip
+    assert last_march.exit_code == 0, last_march.output
+    assert "since 2018-03-01; until 2018-03-31" in last_march.output
+
+
+@pytest.mark.parametrize(
+    ("args", "blamed"),
+    [
+        (["--around", "2018-06", "--since", "2018"], "--around"),
+        (["--window", "7d"], "--window"),
+        (["--around", "2018-06", "--window", "a while"], "--window"),
+        (["--around", "never ever"], "--around"),
+    ],
+)
+def test_around_and_window_misuse_is_a_usage_error_naming_the_option(
+    args: list[str], blamed: str
+) -> None:
+    result = run("timeline", *args)
+    assert result.exit_code == 2, result.output
+    assert blamed in result.output
+    assert "Traceback" not in result.output
+
+
 # --- usage errors and exit codes --------------------------------------------------------------
 
 

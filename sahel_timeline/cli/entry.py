@@ -27,6 +27,9 @@ def command_name(arguments: Sequence[str]) -> str | None:
 
 
 def main() -> None:
+    from sahel_timeline.cli.view_output import end_quietly_on_closed_pipe
+
+    end_quietly_on_closed_pipe()
     name = command_name(sys.argv[1:])
     register_commands([name] if name else None)
     app()

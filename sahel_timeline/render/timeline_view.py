@@ -39,7 +39,7 @@ from sahel_timeline.labels import (
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.render.tempo_line import tempo_line
-from sahel_timeline.render.user_text import trim_line, user_text
+from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
 from sahel_timeline.stats import PeriodSeries
 
 DATE_WIDTH = 14  # "13-14 Aug 2017"; longer spans break after their dash
@@ -111,7 +111,10 @@ def render_timeline(
             console.print(_EntryBatch(batch, registry, styles, layout), crop=False)
     if any(entries for _, entries in sections):
         console.print()
-    console.print(_footer_text(footer), soft_wrap=not layout.wrap)
+    if layout.wrap:
+        console.print(Trimmed(_footer_text(footer)))
+    else:
+        console.print(_footer_text(footer), soft_wrap=True)
 
 
 class _Styles:
