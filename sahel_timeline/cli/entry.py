@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sahel_timeline.cli.base import COMMAND_MODULES, app, register_commands
 
-ROOT_FLAGS = {"--no-cache", "--version"}
+ROOT_FLAGS = {"--no-cache", "--version", "--install-completion", "--show-completion"}
 
 
 def command_name(arguments: Sequence[str]) -> str | None:

@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
+from sahel_timeline.cli.completion import complete_group
 from sahel_timeline.dates import (
     DateInputError,
     is_iso_date,
@@ -259,6 +260,7 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--group",
                 metavar="NAME",
                 help="Keep entries by this group, its affiliates and components; repeatable.",
+                autocompletion=complete_group,
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sahel_timeline.cli.base import app
+from sahel_timeline.cli.completion import complete_entry_id
 from sahel_timeline.cli.environment import StoreOption, environ, fail, open_store
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
 
@@ -24,7 +25,11 @@ MAX_SUGGESTIONS = 5
 def show(
     incident_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="The id of an incident or milestone, as in timeline."),
+        typer.Argument(
+            metavar="ID",
+            help="The id of an incident or milestone, as in timeline.",
+            autocompletion=complete_entry_id,
+        ),
     ],
     store: StoreOption = None,
     no_pager: NoPagerOption = False,
