@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
+from sahel_timeline.model import Incident
 from sahel_timeline.query import (
     GROUP_BY,
     Query,
@@ -64,10 +66,10 @@ def timeline(
     """
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
-    matched = loaded.select(query, apply_limit=False)
+    # Built as they are written: the first screen does not wait for the last entry.
+    matched = loaded.select_lazily(query, apply_limit=False)
     shown = matched[: query.limit] if query.limit is not None else matched
     footer = TimelineFooter(
-        shown=shown,
         total_in_store=loaded.incident_count,
         filters=describe_filter(query.filter, loaded.registry),
         order=_order_description(query),
@@ -76,9 +78,11 @@ def timeline(
     )
     by = str(group_by.value)
     since, until = query.filter.since, query.filter.until
-    sections = group_incidents(shown, by, ongoing_from=since)
+    sections: Sequence[tuple[str, Sequence[Incident]]] = [("", shown)]
     tempo = None
-    if by != "none":
+    if by != "none":  # headings count their entries: every entry is built first
+        shown = list(shown)
+        sections = group_incidents(shown, by, ongoing_from=since)
         tempo = period_series(shown, "month", first=since, last=until, ongoing_in_first=True)
     with view_output(no_pager, environ()) as output:
         layout = TimelineLayout(wrap=output.wrap, ongoing_since=since, tempo=tempo)

@@ -60,9 +60,11 @@ ONGOING_STYLE = "bold yellow"
 
 @dataclass(frozen=True)
 class TimelineFooter:
-    """What the footer says: how many entries matched, of how many, and which filters."""
+    """What the footer says: how many entries matched, of how many, and which filters.
 
-    shown: Sequence[Incident]
+    The numbers of incidents and milestones shown are counted as the entries are written.
+    """
+
     total_in_store: int
     filters: Sequence[str] = ()
     order: str | None = None  # e.g. "sorted by killed, reversed", None for date order
@@ -103,18 +105,37 @@ def render_timeline(
     if layout.tempo is not None and layout.tempo.buckets:
         console.print(tempo_line(layout.tempo, console.width, "Entries"))
     styles = _Styles(console)
+    shown = _ShownCount()
     for heading, entries in sections:
         if heading:
             console.print(_heading(heading, entries))
         for first in range(0, len(entries), ENTRIES_PER_WRITE):
-            batch = entries[first : first + ENTRIES_PER_WRITE]
+            batch = list(entries[first : first + ENTRIES_PER_WRITE])
+            shown.add(batch)
             console.print(_EntryBatch(batch, registry, styles, layout), crop=False)
-    if any(entries for _, entries in sections):
+    if shown.total:
         console.print()
     if layout.wrap:
-        console.print(Trimmed(_footer_text(footer)))
+        console.print(Trimmed(_footer_text(footer, shown)))
     else:
-        console.print(_footer_text(footer), soft_wrap=True)
+        console.print(_footer_text(footer, shown), soft_wrap=True)
+
+
+class _ShownCount:
+    """Incidents and milestones written so far."""
+
+    def __init__(self) -> None:
+        self.incidents = 0
+        self.milestones = 0
+
+    @property
+    def total(self) -> int:
+        return self.incidents + self.milestones
+
+    def add(self, entries: Sequence[Incident]) -> None:
+        milestones = sum(1 for incident in entries if incident.is_milestone)
+        self.milestones += milestones
+        self.incidents += len(entries) - milestones
 
 
 class _Styles:
@@ -263,18 +284,16 @@ def _heading(label: str, entries: Sequence[Incident]) -> Rule:
     return Rule(title, align="left", style="dim")
 
 
-def _footer_text(footer: TimelineFooter) -> Text:
-    shown = list(footer.shown)
-    milestones = sum(1 for incident in shown if incident.is_milestone)
-    incidents = len(shown) - milestones
+def _footer_text(footer: TimelineFooter, shown: _ShownCount) -> Text:
     text = Text()
-    count = footer.matched if footer.matched is not None else len(shown)
+    count = footer.matched if footer.matched is not None else shown.total
     text.append(
-        f"{_plural(incidents, 'incident')} and {_plural(milestones, 'milestone')} shown",
+        f"{_plural(shown.incidents, 'incident')} and {_plural(shown.milestones, 'milestone')} "
+        "shown",
         style="bold",
     )
-    if footer.matched is not None and footer.matched != len(shown):
-        text.append(f" (first {len(shown)} of {count} matching)")
+    if footer.matched is not None and footer.matched != shown.total:
+        text.append(f" (first {shown.total} of {count} matching)")
     text.append(f"; the store holds {footer.total_in_store} entries.")
     text.append("\nFilters: ")
     if footer.filters:
