@@ -333,6 +333,7 @@ def test_natural_dates_in_french_are_read_and_the_footer_says_how() -> None:
                      env={"SAHEL_TIMELINE_NOW": "2019-01-10"})  # fmt: skip
     assert last_march.exit_code == 0, last_march.output
     assert "since 2018-03-01; until 2018-03-31" in last_march.output
+    assert '--since "last March" read as 2018-03-01 to 2018-03-31' in last_march.output
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, environ, open_store
+from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
 from sahel_timeline.query import describe_filter
@@ -53,4 +53,6 @@ def stats(
     from sahel_timeline.render.stats_view import render_stats
 
     with view_output(no_pager, environ()) as output:
-        render_stats(result, describe_filter(query.filter, loaded.registry), output.console)
+        filters = describe_filter(query.filter, loaded.registry)
+        dates_read = query_request.date_readings(query.now or today(query_request.now))
+        render_stats(result, filters, output.console, dates_read)

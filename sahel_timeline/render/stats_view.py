@@ -37,7 +37,9 @@ HEADINGS = {
 }
 
 
-def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None:
+def render_stats(
+    stats: Stats, filters: Sequence[str], console: Console, dates_read: Sequence[str] = ()
+) -> None:
     """Print the buckets of `stats`, the total and a note on what was counted."""
     largest = max((bucket.killed_high for bucket in stats.buckets), default=0)
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=True)
@@ -61,7 +63,7 @@ def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None
         console.print()
         console.print(tempo_line(stats.monthly, console.width))
     console.print()
-    console.print(Trimmed(_notes(stats, filters)))
+    console.print(Trimmed(_notes(stats, filters, dates_read)))
 
 
 class KilledBar:
@@ -114,7 +116,7 @@ def _scaled(value: int, largest: int, width: int) -> int:
     return round(value * width / largest)
 
 
-def _notes(stats: Stats, filters: Sequence[str]) -> Text:
+def _notes(stats: Stats, filters: Sequence[str], dates_read: Sequence[str]) -> Text:
     text = Text(style="dim")
     text.append(
         "Killed and wounded add the low and the high figures of each incident separately; "
@@ -132,4 +134,7 @@ def _notes(stats: Stats, filters: Sequence[str]) -> Text:
         text.append_text(user_text("; ".join(filters), "dim"))
     else:
         text.append("none")
+    if dates_read:
+        text.append("\nDates: ")
+        text.append_text(user_text("; ".join(dates_read), "dim"))
     return text
