@@ -7,7 +7,6 @@ cannot be read completes nothing rather than printing into the user's prompt.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,12 +59,14 @@ def _matching(candidates: list[str], incomplete: str) -> list[str]:
 def _quiet_store(ctx: typer.Context) -> Store | None:
     """The store --store (typed before the Tab) or the default names, or None."""
     from sahel_timeline.cache import Cache
+    from sahel_timeline.dates import resolve_now
     from sahel_timeline.store import load_store, locate_store
 
     option = ctx.params.get("store") if ctx.params else None
     try:
         path = locate_store(option, os.environ, Path.cwd())
-        store = load_store([path], dt.date.today(), Cache.from_environment(os.environ), None)
+        now = resolve_now(None, os.environ)
+        store = load_store([path], now, Cache.from_environment(os.environ), None)
     except Exception:  # completion must never print a traceback into the user's prompt
         return None
     return None if store.errors else store

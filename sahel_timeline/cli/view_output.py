@@ -91,7 +91,8 @@ def view_output(no_pager: bool, environ: Mapping[str, str]) -> Iterator[ViewOutp
     stdout = sys.stdout
     command = None if no_pager or not _is_terminal(stdout) else pager_command(environ)
     if command is not None and not _runnable(command):
-        print(f"Warning: pager {command!r} not found; writing directly.", file=sys.stderr)
+        if command != DEFAULT_PAGER:  # without less, the default quietly writes directly
+            print(f"Warning: pager {command!r} not found; writing directly.", file=sys.stderr)
         command = None
     if command is None:
         console = _view_console(stdout)

@@ -119,7 +119,7 @@ def _has_figures(incident: Incident) -> bool:
 def _source_heading(number: int, number_width: int, source: Source) -> Table:
     """`12. Title — author, publisher, date`, the title wrapped under itself."""
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", no_wrap=True, min_width=number_width)
+    table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     text = user_text(source.title, "italic")
     published = source.published.display() if source.published else None
@@ -127,7 +127,7 @@ def _source_heading(number: int, number_width: int, source: Source) -> Table:
     if details:
         text.append(" — ")
         text.append_text(user_text(", ".join(details)))
-    table.add_row(Text(f"{number}."), text)
+    table.add_row(Text(f"{number}.".rjust(number_width)), text)
     return table
 
 
