@@ -61,8 +61,8 @@ def timeline(
 
     Each entry shows its date with its precision, the place, who is behind it and how
     sure that is, killed and wounded as ranges, the tactics, and its id for `show`. An
-    entry that began before --since is shown first, marked ongoing. Grouped, the timeline
-    opens with a line of entries per month.
+    entry that began before --since is shown at the start of the period, marked ongoing.
+    Grouped, the timeline opens with a line of entries per month.
     """
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
