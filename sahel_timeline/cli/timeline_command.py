@@ -24,7 +24,6 @@ from sahel_timeline.render.timeline_view import (
     TimelineLayout,
     render_timeline,
 )
-from sahel_timeline.stats import period_series
 
 GroupByChoice = enum.Enum("GroupByChoice", {value: value for value in GROUP_BY}, type=str)  # type: ignore[misc]
 
@@ -81,6 +80,8 @@ def timeline(
     sections: Sequence[tuple[str, Sequence[Incident]]] = [("", shown)]
     tempo = None
     if by != "none":  # headings count their entries: every entry is built first
+        from sahel_timeline.stats import period_series
+
         shown = list(shown)
         sections = group_incidents(shown, by, ongoing_from=since)
         tempo = period_series(shown, "month", first=since, last=until, ongoing_in_first=True)

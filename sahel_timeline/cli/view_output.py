@@ -16,10 +16,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import shlex
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -101,6 +99,8 @@ def view_output(no_pager: bool, environ: Mapping[str, str]) -> Iterator[ViewOutp
         except (OutputClosedError, BrokenPipeError):
             _end_as_sigpipe()
         return
+    import subprocess  # here: most runs never start a pager
+
     width = shutil.get_terminal_size().columns
     pager = subprocess.Popen(
         command, shell=True, stdin=subprocess.PIPE, env=pager_environment(environ)
@@ -147,6 +147,8 @@ def _is_terminal(stream: object) -> bool:
 
 
 def _runnable(command: str) -> bool:
+    import shlex
+
     try:
         words = shlex.split(command)
     except ValueError:

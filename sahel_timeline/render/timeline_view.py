@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -38,9 +39,10 @@ from sahel_timeline.labels import (
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.render.tempo_line import tempo_line
 from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
-from sahel_timeline.stats import PeriodSeries
+
+if TYPE_CHECKING:
+    from sahel_timeline.stats import PeriodSeries
 
 DATE_WIDTH = 14  # "13-14 Aug 2017"; longer spans break after their dash
 MIN_BODY_WIDTH = 20
@@ -103,6 +105,8 @@ def render_timeline(
     once whatever the number of entries, and the memory held is that of one batch.
     """
     if layout.tempo is not None and layout.tempo.buckets:
+        from sahel_timeline.render.tempo_line import tempo_line  # only grouped views have one
+
         console.print(tempo_line(layout.tempo, console.width, "Entries"))
     styles = _Styles(console)
     shown = _ShownCount()
