@@ -39,9 +39,13 @@ _ISO_SHAPE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _BARE_NUMBER = re.compile(r"^[+-]?\d+$")
 # Two small numbers before a year, e.g. `03/04/2018`: dateparser reads them month first.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})$")
-# "6 months ago", "in 3 weeks": an offset from now names a day, even though dateparser
-# reports the period of its unit ("month") for it.
-_RELATIVE_OFFSET = re.compile(r"\bago\b|^in\s+\S+\s+(?:day|week|month|year)s?\b", re.IGNORECASE)
+# "6 months ago", "in 3 weeks", "il y a 6 mois": an offset from now names a day, even
+# though dateparser reports the period of its unit ("month") for it.
+_RELATIVE_OFFSET = re.compile(
+    r"\bago\b|^in\s+\S+\s+(?:day|week|month|year)s?\b"
+    r"|^il y a\b|^dans\s+\S+\s+(?:jour|semaine|mois|an|année)s?\b",  # French, the same
+    re.IGNORECASE,
+)
 
 
 # "since"/"until" words before a date: the option already says which side is meant.

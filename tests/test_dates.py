@@ -154,6 +154,9 @@ LATE_2026 = dt.date(2026, 11, 21)
         ("since March 2018", LATE_2026, dt.date(2018, 3, 1), dt.date(2018, 3, 31)),
         ("l'année dernière", LATE_2026, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
         ("le mois dernier", LATE_2026, dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        # An offset names a day, in French as in English ("6 months ago").
+        ("il y a 6 mois", LATE_2026, dt.date(2026, 5, 21), dt.date(2026, 5, 21)),
+        ("il y a 2 semaines", LATE_2026, dt.date(2026, 11, 7), dt.date(2026, 11, 7)),
     ],
 )
 def test_english_and_french_natural_dates_name_their_whole_period(
