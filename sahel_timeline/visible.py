@@ -1,0 +1,73 @@
+"""Which characters may drive a terminal or reorder text, and how they are shown instead.
+
+One place for the facts that validation (`control-character`, `bidi-control` and
+`bidi-mark` findings) and every display of store text or file names rely on. Plain strings
+in and out: no Rich, no terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional embeddings, overrides and isolates reorder the text that follows them (the
+# "Trojan source" trick): they are shown, never obeyed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The marks LRM, RLM and ALM are invisible but reorder nothing beyond their neighbours;
+# right-to-left text may need them, so they are kept on screen (validation warns).
+BIDI_MARKS = frozenset("\u200e\u200f\u061c")
+_WHITE_SPACE = re.compile(r"\s+")
+_LINE_END = re.compile(r"(\r\n|\n)")
+
+
+def is_control(char: str) -> bool:
+    """C0 and C1 control characters and DEL (tab and line feed included)."""
+    return unicodedata.category(char) == "Cc"
+
+
+def escaped(char: str) -> str:
+    """`\\x1b`, `\\u202e`: how a character that must not reach a terminal is shown."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _must_escape(char: str) -> bool:
+    return char in BIDI_CONTROLS or is_control(char)
+
+
+def visible_text(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal: control characters become visible escapes.
+
+    C0 and C1 control characters (ESC, BEL, CR...), DEL and bidirectional overrides are
+    written as `\\x1b`, `\\u202e`... so that store text can never colour, move or reorder
+    the terminal. Tabs become spaces. With `keep_newlines` (notes, summaries) line breaks
+    stay; otherwise every run of white space becomes one space, so a title stays one line.
+    """
+    if not keep_newlines:
+        text = _WHITE_SPACE.sub(" ", text).strip()
+    out: list[str] = []
+    for char in text:
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char == "\t":
+            out.append(" ")
+        elif _must_escape(char):
+            out.append(escaped(char))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def visible_name(name: str) -> str:
+    """A file name (or any name quoted in a message) on one line, every control shown:
+    `a\\x0a::error.yaml` cannot start a line of its own, `\\x1b[2J` cannot clear a screen."""
+    return "".join(escaped(char) if _must_escape(char) else char for char in name)
+
+
+def visible_document(text: str) -> str:
+    """A whole document (an export, a diff) fit for a terminal: its lines and line ends
+    (LF or CRLF) as they are, every other control character shown as an escape."""
+    return "".join(
+        part if _LINE_END.fullmatch(part) else visible_text(part, keep_newlines=True)
+        for part in _LINE_END.split(text)
+    )
