@@ -13,7 +13,6 @@ from typing import BinaryIO
 from sahel_timeline.findings import ERROR, Finding
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
-_LIMIT_MIB = MAX_FILE_BYTES // (1024 * 1024)
 
 
 def read_store_bytes(path: Path, name: str) -> tuple[bytes | None, list[Finding]]:
@@ -62,13 +61,17 @@ def read_stream_bytes(stream: BinaryIO, name: str) -> tuple[bytes | None, list[F
 def _read_up_to_the_limit(stream: BinaryIO, name: str) -> tuple[bytes | None, list[Finding]]:
     data = stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        message = f"file is larger than the limit of {_LIMIT_MIB} MiB"
+        message = f"file is larger than the limit of {_limit_mib()} MiB"
         return None, [Finding(name, 1, 1, ERROR, "file-too-large", message)]
     return data, []
 
 
+def _limit_mib() -> int:
+    return MAX_FILE_BYTES // (1024 * 1024)
+
+
 def _too_large(name: str, size: int) -> Finding:
-    message = f"file is {size // (1024 * 1024)} MiB; the limit is {_LIMIT_MIB} MiB"
+    message = f"file is {size // (1024 * 1024)} MiB; the limit is {_limit_mib()} MiB"
     return Finding(name, 1, 1, ERROR, "file-too-large", message)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Bidirectional embeddings, overrides and isolates reorder the text that follows them (the
 # "Trojan source" trick): they are shown, never obeyed.
@@ -71,3 +72,34 @@ def visible_document(text: str) -> str:
         part if _LINE_END.fullmatch(part) else visible_text(part, keep_newlines=True)
         for part in _LINE_END.split(text)
     )
+
+
+def character_class(chars: Iterable[str]) -> str:
+    """`\\u0000-\\u0008\\u000b...`: the body of a regular-expression class that Python and
+    JSON Schema (ECMA-262) read alike."""
+    runs: list[list[int]] = []
+    for code in sorted(ord(char) for char in chars):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(
+        f"\\u{low:04x}" + (f"-\\u{high:04x}" if high > low else "") for low, high in runs
+    )
+
+
+# Every C0 and C1 control character and DEL (what `is_control` says of one character).
+CONTROLS = frozenset(chr(code) for code in range(0xA0) if is_control(chr(code)))
+_CRLF_OR_CR = re.compile(r"\r\n?")
+_UNFIT = re.compile(f"[{character_class(CONTROLS | BIDI_CONTROLS)}]")
+_UNFIT_BUT_TAB_AND_LF = re.compile(
+    f"[{character_class((CONTROLS - set(chr(9) + chr(10))) | BIDI_CONTROLS)}]"
+)
+
+
+def without_controls(text: str, *, multiline: bool) -> str:
+    """`text` fit to be store text: CRLF and CR become LF, every other control character
+    and bidirectional override a space; without `multiline`, tabs and line breaks too."""
+    if multiline:
+        return _UNFIT_BUT_TAB_AND_LF.sub(" ", _CRLF_OR_CR.sub("\n", text))
+    return _UNFIT.sub(" ", text)

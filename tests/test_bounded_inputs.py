@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_diff import commit_all, git  # the git repositories of the diff tests
 from typer.testing import CliRunner
 
 from sahel_timeline import files
@@ -85,22 +86,13 @@ def test_validate_stdin_through_a_real_pipe(cli_env) -> None:
 # --- diff on odd paths ---------------------------------------------------------------------------
 
 
-def git(repo: Path, *arguments: str) -> None:
-    identity = ["-c", "user.name=Curator", "-c", "user.email=curator@example.org"]
-    subprocess.run(
-        ["git", *identity, "-c", "commit.gpgsign=false", *arguments],
-        cwd=repo, capture_output=True, check=True,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     folder = tmp_path / "repo"
     folder.mkdir()
     git(folder, "init", "-q")
     (folder / "incidents.yaml").write_bytes(STORE)
-    git(folder, "add", "-A")
-    git(folder, "commit", "-q", "-m", "store")
+    commit_all(folder)
     return folder
 
 
@@ -143,8 +135,7 @@ def test_diff_on_a_file_literally_named_like_a_pathspec_compares_it(
 ) -> None:
     monkeypatch.chdir(repo)
     (repo / ":(top)incidents.yaml").write_bytes(STORE)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "odd name")
+    commit_all(repo, "odd name")
     result = run_cli(cli_env, "diff", ":(top)incidents.yaml")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
