@@ -24,7 +24,7 @@ from sahel_timeline.store import (
     load_file_bytes,
     load_store,
 )
-from sahel_timeline.visible import visible_name, visible_text
+from sahel_timeline.visible import visible_line, visible_text
 
 DIFF_FORMATS = ("text", "markdown", "json")
 ABSENT = "(none)"
@@ -182,8 +182,8 @@ def _path_in_repository(path: Path, root: Path) -> PurePosixPath:
         inside = path.resolve().relative_to(root.resolve())
     except ValueError:
         raise SahelError(
-            f"{visible_name(str(path))} leads outside the git repository "
-            f"{visible_name(str(root))} (through a symlink): diff reads the old store from "
+            f"{visible_line(str(path))} leads outside the git repository "
+            f"{visible_line(str(root))} (through a symlink): diff reads the old store from "
             "that repository's history, so give a path inside it"
         ) from None
     return PurePosixPath(inside.as_posix())
@@ -194,7 +194,7 @@ def load_store_at_revision(path: Path, revision: str, now: dt.date) -> Store:
     folder = _existing_folder(path.absolute())
     top = _git(["rev-parse", "--show-toplevel"], folder)
     if top.returncode != 0:
-        raise SahelError(f"{visible_name(str(path))} is not inside a git repository")
+        raise SahelError(f"{visible_line(str(path))} is not inside a git repository")
     root = Path(top.stdout.decode().strip())
     check = _git(
         ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], root
@@ -213,7 +213,7 @@ def load_store_at_revision(path: Path, revision: str, now: dt.date) -> Store:
     names = [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
     if not names and not path.exists():
         raise SahelError(
-            f"{visible_name(str(path))}: no such file or folder, neither now nor at {revision}"
+            f"{visible_line(str(path))}: no such file or folder, neither now nor at {revision}"
         )
     contents: list[FileContent] = []
     for name in sorted(names, key=lambda n: PurePosixPath(n).relative_to(relative).as_posix()):
@@ -245,7 +245,7 @@ def _shown(value: str | None) -> str:
 def format_text(diff: StoreDiff) -> str:
     """One line per entry and per changed field, for a terminal: every value on one line,
     control characters shown as escapes (`\\x1b`), never obeyed."""
-    lines = [f"{visible_name(diff.path)} compared with {visible_name(diff.base)}: {diff.counts()}"]
+    lines = [f"{visible_line(diff.path)} compared with {visible_line(diff.base)}: {diff.counts()}"]
     for label, entries in (("added", diff.added), ("removed", diff.removed)):
         lines += [_entry_line(label, e) for e in entries]
     for entry in diff.changed:

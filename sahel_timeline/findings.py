@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sahel_timeline.visible import visible_name, visible_text
+from sahel_timeline.visible import visible_line, visible_text
 
 ERROR = "error"
 WARNING = "warning"
@@ -28,7 +28,7 @@ class Finding:
         file name or the message is shown as an escape, so it cannot start a line of its
         own (a forged `::error` for CI) or drive the terminal."""
         return (
-            f"{visible_name(self.file)}:{self.line}:{self.column}: "
+            f"{visible_line(self.file)}:{self.line}:{self.column}: "
             f"{self.severity} {self.rule}: {visible_text(self.message)}"
         )
 

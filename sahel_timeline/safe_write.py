@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sahel_timeline.errors import SahelError, UsageError
-from sahel_timeline.visible import visible_name
+from sahel_timeline.visible import visible_line
 
 NEW_FILE_MODE = 0o666
 
@@ -66,10 +66,10 @@ def writable_target(path: Path) -> Path:
     except FileNotFoundError:
         return Path(os.path.realpath(path))  # absent, or a dangling link: create its target
     except OSError as error:
-        raise WriteError(f"cannot write {visible_name(str(path))}: {_reason(error)}") from None
+        raise WriteError(f"cannot write {visible_line(str(path))}: {_reason(error)}") from None
     if not stat.S_ISREG(status.st_mode):
         raise NotARegularFileError(
-            f"{visible_name(str(path))} is {_kind(status.st_mode)}, not a regular file; "
+            f"{visible_line(str(path))} is {_kind(status.st_mode)}, not a regular file; "
             "nothing was written"
         )
     return Path(os.path.realpath(path))
@@ -135,7 +135,7 @@ def write_files_atomically(contents: Mapping[Path, bytes], *, overwrite: bool = 
     current = ""
     try:
         for path, data in contents.items():
-            current = visible_name(str(path))
+            current = visible_line(str(path))
             target = writable_target(path)
             if not overwrite and os.path.lexists(path):
                 raise TargetExistsError(f"{current} exists; use --force to overwrite it")

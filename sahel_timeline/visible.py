@@ -59,10 +59,11 @@ def visible_text(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
-def visible_name(name: str) -> str:
-    """A file name (or any name quoted in a message) on one line, every control shown:
-    `a\\x0a::error.yaml` cannot start a line of its own, `\\x1b[2J` cannot clear a screen."""
-    return "".join(escaped(char) if _must_escape(char) else char for char in name)
+def visible_line(text: str) -> str:
+    """A file name, or a message line holding one, on one line with every control shown:
+    `a\\x0a::error.yaml` cannot start a line of its own, `\\x1b[2J` cannot clear a screen.
+    Unlike `visible_text`, nothing is collapsed: a newline reads `\\x0a`, not a space."""
+    return "".join(escaped(char) if _must_escape(char) else char for char in text)
 
 
 def visible_document(text: str) -> str:

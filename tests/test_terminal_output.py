@@ -211,3 +211,17 @@ def test_validate_on_a_terminal_shows_a_control_character_in_a_file_name(tmp_pat
     assert code == 1
     assert_nothing_raw(stdout)
     assert b"store\\x1b[2J\\x1b[H.yaml:2:13: error missing-key" in stdout
+
+
+def test_an_import_summary_shows_control_characters_of_file_names(cli_env, tmp_path: Path) -> None:
+    name = f"export{CLEAR}\n::error file=x::forged.csv"
+    export = tmp_path / name
+    export.write_bytes((Path(__file__).parent / "data" / "acled" / "current.csv").read_bytes())
+    store = tmp_path / "store.yaml"
+    result = CliRunner().invoke(
+        app, ["import-acled", str(export), "--into", str(store)], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("::")]
+    assert "export\\x1b[2J\\x1b[H\\x0a::error file=x::forged.csv: current" in result.stderr

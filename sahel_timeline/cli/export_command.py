@@ -40,7 +40,7 @@ from sahel_timeline.safe_write import (
     writable_target,
     write_file_atomically,
 )
-from sahel_timeline.visible import visible_name
+from sahel_timeline.visible import visible_line
 
 OUTPUT_PANEL = "Output"
 
@@ -150,7 +150,7 @@ def export(
             except NotARegularFileError as error:
                 raise fail(f"{error.message} ('-o -' writes to stdout)", ExitCode.USAGE) from None
         if os.path.lexists(target) and not force:
-            raise fail(f"{visible_name(str(target))} exists; use --force to overwrite it")
+            raise fail(f"{visible_line(str(target))} exists; use --force to overwrite it")
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
     incidents = loaded.select(query)

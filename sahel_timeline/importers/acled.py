@@ -775,6 +775,7 @@ def _plural(count: int, word: str) -> str:
 
 def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     record = event.record
+    file = without_controls(file, multiline=False)  # the export's name becomes store text
     assert record.country is not None, "rows outside the country table are skipped earlier"
     country = record.country
     roles = actor_roles(event.actors, country.name)
