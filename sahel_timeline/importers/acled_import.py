@@ -23,6 +23,7 @@ from sahel_timeline.importers.acled import (
     slugify,
 )
 from sahel_timeline.importers.store_writer import ImportPlan, plan_import, write_plan
+from sahel_timeline.safe_write import writable_target
 
 
 @dataclass
@@ -101,6 +102,8 @@ def run_acled_import(
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
 ) -> ImportSummary:
     """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
+    if not target.is_dir():
+        writable_target(target)  # a device or a FIFO: refused before it is read (or waited on)
     summary = ImportSummary()
     records = []
     for path in csv_paths:

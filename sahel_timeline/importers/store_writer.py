@@ -10,18 +10,15 @@ Entries are rendered with every string as a JSON string (valid YAML double-quote
 every date quoted, and never an anchor.
 
 `plan_import` computes the new texts and validates them as a store together with the files
-left alone; `write_plan` replaces the files atomically (temporary file + os.replace).
+left alone; `write_plan` replaces the files atomically, all or none (`safe_write`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +36,7 @@ from sahel_timeline.importers.acled import (
     resolve_groups,
 )
 from sahel_timeline.model import FuzzyDate, Incident
+from sahel_timeline.safe_write import write_files_atomically
 from sahel_timeline.store import STORE_SUFFIXES, assemble_store, load_file_bytes, store_files
 
 try:
@@ -558,31 +556,13 @@ def _check_result(
         )
 
 
-def atomic_write(path: Path, text: str, bom: bool = False) -> None:
-    """Replace `path` with `text` (UTF-8) so that a reader sees the old or the new file whole."""
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:  # a new file gets the usual permissions (0666 less the umask), not mkstemp's 0600
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-
-
 def write_plan(plan: ImportPlan) -> None:
-    for path, text in plan.texts.items():
-        atomic_write(path, text, plan.bom.get(path, False))
+    """Write every changed file of the plan, all or none (see `safe_write`): through a
+    symlink to its target, keeping its permissions; WriteError when the disk is full or
+    the folder read-only, with the store left as it was."""
+    write_files_atomically(
+        {
+            path: (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
+            for path, text in plan.texts.items()
+        }
+    )
