@@ -436,8 +436,8 @@ def test_a_failed_write_leaves_the_original_file_and_no_temporary_file(tmp_path,
     def fail_replace(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_writer.os, "replace", fail_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "replace", fail_replace)
+    with pytest.raises(SahelError, match=r"cannot write .*store\.yaml: disk full; nothing was"):
         import_into(target, "current.csv")
     assert target.read_text(encoding="utf-8") == HAND_WRITTEN
     assert [p.name for p in tmp_path.iterdir()] == ["store.yaml"]

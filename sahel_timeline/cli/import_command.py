@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.text import Text
 
 from sahel_timeline.cli.base import app
@@ -23,6 +24,7 @@ from sahel_timeline.cli.environment import (
 )
 from sahel_timeline.dates import parse_date_bound
 from sahel_timeline.errors import ExitCode
+from sahel_timeline.visible import visible_line
 from sahel_timeline.vocab import find_country
 
 
@@ -160,7 +162,7 @@ def import_acled(
                 total = max(path.read_bytes().count(b"\n") - 1, 1)  # less the header
             except OSError:
                 total = None
-            task = bars.add_task(path.name, total=total)
+            task = bars.add_task(escape(visible_line(path.name)), total=total)
             return lambda rows: bars.update(task, completed=rows)
 
         summary = run_acled_import(
@@ -174,9 +176,10 @@ def import_acled(
             cache=store_cache(),
             progress_for=progress_for,
         )
+    # One line each, whatever the names of the files hold (a newline, an escape sequence).
     for problem in summary.problems:
-        console.print(Text(str(problem)), soft_wrap=True)
+        console.print(Text(visible_line(str(problem))), soft_wrap=True)
     for line in summary.lines():
-        console.print(Text(line), soft_wrap=True)
+        console.print(Text(visible_line(line)), soft_wrap=True)
     if summary.problems or summary.outside_country_table:
         raise typer.Exit(int(ExitCode.FINDINGS))

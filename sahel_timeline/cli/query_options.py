@@ -44,6 +44,7 @@ from sahel_timeline.query import (
     describe_filter,
 )
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.visible import visible_text
 from sahel_timeline.vocab import ACTOR_KINDS, KINDS
 
 FILTERS_PANEL = "Filters"
@@ -225,7 +226,9 @@ def _span(first: dt.date, last: dt.date) -> str:
 
 
 def _bad_parameter(message: str, option: str | None) -> typer.BadParameter:
-    return typer.BadParameter(message, param_hint=f"'{option}'" if option else None)
+    """A usage error on one line: a suggested name from the store cannot break the line or
+    drive the terminal."""
+    return typer.BadParameter(visible_text(message), param_hint=f"'{option}'" if option else None)
 
 
 # The parameters `query_options` adds: (python name, annotation, default).

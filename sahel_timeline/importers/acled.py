@@ -30,6 +30,7 @@ from sahel_timeline.errors import SahelError
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.store import IMPORTED_ID_PREFIX
+from sahel_timeline.visible import without_controls
 from sahel_timeline.vocab import ACLED_GEO_PRECISION, Country, find_country
 
 ID_PREFIX = IMPORTED_ID_PREFIX
@@ -404,7 +405,12 @@ def read_acled_text(text: str, file: str, progress: ProgressCallback | None = No
                 RowProblem(file, line, f"the row has {len(row)} fields, the header {layout.width}")
             )
             continue
-        values = {name: row[position] for name, position in names}
+        # Store text holds no control characters (they would drive terminals): ACLED text
+        # that has some gets spaces instead; notes keep their line breaks.
+        values = {
+            name: without_controls(row[position], multiline=name == "notes")
+            for name, position in names
+        }
         if resaved:
             values = _from_french_spreadsheet(values)
         try:
@@ -1061,6 +1067,7 @@ def _plural(count: int, word: str) -> str:
 
 def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     record = event.record
+    file = without_controls(file, multiline=False)  # the export's name becomes store text
     assert record.country is not None, "rows outside the country table are skipped earlier"
     country = record.country
     roles = actor_roles(event.actors, country.name, record.event_type, record.sub_event_type)

@@ -28,6 +28,7 @@ from sahel_timeline.importers.acled import (
 )
 from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
 from sahel_timeline.memory import collector_paused
+from sahel_timeline.safe_write import writable_target
 
 
 @dataclass
@@ -146,6 +147,8 @@ def run_acled_import(
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
 ) -> ImportSummary:
     """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
+    if not target.is_dir():
+        writable_target(target)  # a device or a FIFO: refused before it is read (or waited on)
     # Records, entries and nodes hold no reference cycles: the cyclic collector would only
     # walk the growing heap again and again while they are made.
     with collector_paused():

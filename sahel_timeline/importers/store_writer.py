@@ -10,18 +10,15 @@ Entries are rendered with every string as a JSON string (valid YAML double-quote
 every date quoted, and never an anchor.
 
 `plan_import` computes the new texts and validates them as a store together with the files
-left alone; `write_plan` replaces the files atomically (temporary file + os.replace).
+left alone; `write_plan` replaces the files atomically, all or none (`safe_write`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +43,7 @@ from sahel_timeline.importers.acled import (
 from sahel_timeline.loader import Mapping, Node, Scalar
 from sahel_timeline.model import FileContent, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.safe_write import write_files_atomically
 from sahel_timeline.store import (
     STORE_SUFFIXES,
     FileSource,
@@ -852,37 +850,19 @@ def _check_result(
         )
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a reader sees the old or the new file whole."""
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:  # a new file gets the usual permissions (0666 less the umask), not mkstemp's 0600
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-
-
 def write_plan(plan: ImportPlan, cache: Cache | None = None) -> None:
-    """Write the plan's files; with a `cache`, give it each file's validated content, so
-    that the next query or import does not read the file again."""
-    for path, text in plan.texts.items():
-        data = (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
-        atomic_write(path, data)
-        if cache is not None and path in plan.contents:
-            # No fingerprint: the entry is found by the hash of these bytes, so a file
-            # written by someone else meanwhile can never be taken for this one.
-            cache.put(str(path), path, content_key(data), plan.contents[path])
+    """Write every changed file of the plan, all or none (see `safe_write`): through a
+    symlink to its target, keeping its permissions; WriteError when the disk is full or
+    the folder read-only, with the store left as it was. With a `cache`, give it each
+    file's validated content, so that the next query or import does not read it again."""
+    data = {
+        path: (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
+        for path, text in plan.texts.items()
+    }
+    write_files_atomically(data)
+    if cache is not None:
+        for path, written in data.items():
+            if path in plan.contents:
+                # No fingerprint: the entry is found by the hash of these bytes, so a file
+                # written by someone else meanwhile can never be taken for this one.
+                cache.put(str(path), path, content_key(written), plan.contents[path])

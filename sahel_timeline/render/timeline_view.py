@@ -35,11 +35,11 @@ from sahel_timeline.labels import (
     figure_phrase,
     place_label,
     status_mark,
-    visible_text,
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
+from sahel_timeline.visible import visible_text
 
 if TYPE_CHECKING:
     from sahel_timeline.stats import PeriodSeries
