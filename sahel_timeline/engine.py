@@ -10,7 +10,8 @@ Tables:
   what proves it unchanged (see `cache`);
 - incidents: one row per incident in store order (`position` of the file, `seq` in it), the
   columns filters and sorts use, and the full record as JSON (`record_codec`);
-- perpetrators, labels (tactics, targets and tags, folded), related: the lists of a record;
+- perpetrators, target_groups, labels (tactics, targets and tags, folded), related: the
+  lists of a record;
 - incident_text: the full-text index behind `--text` (FTS5, case and accents ignored; on
   a Python whose SQLite lacks FTS5, a table of folded text searched with LIKE);
 - groups, findings (the per-file rules), unloaded_ids: the rest of a file's content;
@@ -49,8 +50,9 @@ from sahel_timeline.record_codec import (
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import UNKNOWN_STATUS
 
-ENGINE_FORMAT = 1  # bump when a table or the meaning of a column changes
+ENGINE_FORMAT = 2  # bump when a table, a column or the shape of a record changes
 MILESTONE = "milestone"
+IMPORTED_ID_PREFIX = "acled-"  # ids the ACLED importer owns
 DAY_PRECISION_LENGTH = len("2018-03-02")
 
 SCHEMA = """
@@ -92,6 +94,9 @@ CREATE TABLE IF NOT EXISTS perpetrators (
     group_ref TEXT NOT NULL, group_key TEXT NOT NULL, status TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS perpetrators_by_incident ON perpetrators (incident);
+CREATE TABLE IF NOT EXISTS target_groups (incident INTEGER NOT NULL, position INTEGER NOT NULL,
+                                          group_ref TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS target_groups_by_incident ON target_groups (incident);
 CREATE TABLE IF NOT EXISTS labels (incident INTEGER NOT NULL, field TEXT NOT NULL,
                                    value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS labels_by_incident ON labels (incident);
@@ -188,7 +193,7 @@ def file_row_id(connection: sqlite3.Connection, name: str, position: int) -> int
 def delete_file_rows(connection: sqlite3.Connection, file_id: int) -> None:
     """Everything a file contributed, but not its files row."""
     rows = "(SELECT row_id FROM incidents WHERE file_id = ?)"
-    for table in ("perpetrators", "labels", "related"):
+    for table in ("perpetrators", "target_groups", "labels", "related"):
         connection.execute(f"DELETE FROM {table} WHERE incident IN {rows}", (file_id,))
     connection.execute(f"DELETE FROM incident_text WHERE rowid IN {rows}", (file_id,))
     for table in ("incidents", "groups", "findings", "unloaded_ids"):
@@ -249,6 +254,14 @@ def insert_incidents(
             (row_id, position, p.group, p.group.strip().casefold(), p.status.casefold())
             for row_id, incident in zip(row_ids, incidents, strict=True)
             for position, p in enumerate(incident.perpetrators)
+        ),
+    )
+    connection.executemany(
+        "INSERT INTO target_groups VALUES (?, ?, ?)",
+        (
+            (row_id, position, group)
+            for row_id, incident in zip(row_ids, incidents, strict=True)
+            for position, group in enumerate(incident.target_groups)
         ),
     )
     connection.executemany(
@@ -620,25 +633,31 @@ def _unknown_groups(
     record: Callable[[int, int], Incident],
     suggest: Callable[[str, Iterable[str]], str],
 ) -> list[Finding]:
-    refs = [ref for (ref,) in connection.execute("SELECT DISTINCT group_ref FROM perpetrators")]
-    unknown = sorted(ref for ref in refs if registry.resolve(ref) is None)
-    if not unknown:
-        return []
-    # Display names first, so that a suggestion reads as the user writes: JNIM, not jnim.
-    group_names = [group.short for group in registry if group.short]
-    group_names += [name for group in registry for name in group.names()]
-    sql = (
-        f"SELECT i.row_id, i.file_id, p.position, p.group_ref FROM {_FROM} "
-        "JOIN perpetrators AS p ON p.incident = i.row_id "
-        f"WHERE p.group_ref IN ({_placeholders(unknown)}) ORDER BY {_STORE_ORDER}, p.position"
-    )
+    """Perpetrators and target groups that name no group of the registry."""
     findings = []
-    for row_id, file_id, position, group in connection.execute(sql, unknown).fetchall():
-        message = f"unknown group {group!r}{suggest(group, group_names)}"
-        path = f"perpetrators.{position}.group"
-        findings.append(
-            _record_finding(record(row_id, file_id), path, ERROR, "unknown-group", message)
+    group_names: list[str] = []
+    for table, path in (("perpetrators", "perpetrators.{}.group"),
+                        ("target_groups", "target_groups.{}")):  # fmt: skip
+        refs = [ref for (ref,) in connection.execute(f"SELECT DISTINCT group_ref FROM {table}")]
+        unknown = sorted(ref for ref in refs if registry.resolve(ref) is None)
+        if not unknown:
+            continue
+        if not group_names:
+            # Display names first, so that a suggestion reads as the user writes: JNIM.
+            group_names = [group.short for group in registry if group.short]
+            group_names += [name for group in registry for name in group.names()]
+        sql = (
+            f"SELECT i.row_id, i.file_id, p.position, p.group_ref FROM {_FROM} "
+            f"JOIN {table} AS p ON p.incident = i.row_id "
+            f"WHERE p.group_ref IN ({_placeholders(unknown)}) ORDER BY {_STORE_ORDER}, p.position"
         )
+        for row_id, file_id, position, group in connection.execute(sql, unknown).fetchall():
+            message = f"unknown group {group!r}{suggest(group, group_names)}"
+            findings.append(
+                _record_finding(
+                    record(row_id, file_id), path.format(position), ERROR, "unknown-group", message
+                )
+            )
     return findings
 
 
@@ -684,14 +703,20 @@ def _possible_duplicates(
         f"WHERE {candidates} AND ({key}) IN (SELECT {key} FROM incidents AS i "
         f"WHERE {candidates} GROUP BY {key} HAVING count(*) > 1) ORDER BY {_STORE_ORDER}"
     )
-    first: dict[tuple[str, str, str], tuple[int, str]] = {}
+    # Two events of one dataset with distinct ids are distinct events (ACLED's `acled-`
+    # entries): only an entry and one of another origin can duplicate.
+    first: dict[tuple[str, ...], tuple[int, str]] = {}
     findings = []
     for row_id, incident_id, file, line, column, *same in connection.execute(sql).fetchall():
-        earlier = first.setdefault(tuple(same), (row_id, incident_id))
-        if earlier[0] == row_id:
-            continue
-        message = f"same day and place as {earlier[1]!r} ({place_of(earlier[0])}): a duplicate?"
-        findings.append(Finding(file, line, column, WARNING, "possible-duplicate", message))
+        imported = incident_id.startswith(IMPORTED_ID_PREFIX)
+        slot, opposite = (*same, str(imported)), (*same, str(not imported))
+        earlier = None if imported else first.get(slot)
+        if earlier is None:
+            earlier = first.get(opposite)
+        if earlier is not None:
+            message = f"same day and place as {earlier[1]!r} ({place_of(earlier[0])}): a duplicate?"
+            findings.append(Finding(file, line, column, WARNING, "possible-duplicate", message))
+        first.setdefault(slot, (row_id, incident_id))
     return findings
 
 

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, overload
 
 from sahel_timeline import engine
 from sahel_timeline.cache import (
@@ -20,6 +20,7 @@ from sahel_timeline.cache import (
     stat_values,
     unchanged_by_stat,
 )
+from sahel_timeline.engine import IMPORTED_ID_PREFIX as IMPORTED_ID_PREFIX  # for importers
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, Finding, finding_sort_key
@@ -129,6 +130,15 @@ class Store:
             )
         )
 
+    def select_lazily(self, query: Query, *, apply_limit: bool = True) -> Sequence[Incident]:
+        """What `select` returns, each incident built only when it is read: a view can write
+        the first entries of a long result before the others are built."""
+        if not apply_limit and query.limit is not None:
+            query = dataclasses.replace(query, limit=None)
+        return _LazyIncidents(
+            self, lambda: engine.select_rows(self._connection, query, self.registry, records=False)
+        )
+
     def _rows(
         self, sql: str, params: Sequence[object] = ()
     ) -> Callable[[], list[tuple[int, int, str | None]]]:
@@ -162,6 +172,43 @@ class Store:
 
 
 _ORDER = "ORDER BY f.position, i.seq"
+
+
+class _LazyIncidents(Sequence[Incident]):
+    """The incidents of a query's rows, each built when it is read (and not kept)."""
+
+    def __init__(
+        self,
+        store: Store,
+        ask: Callable[[], list[tuple[int, int, str | None]]],
+        rows: list[tuple[int, int, str | None]] | None = None,
+    ) -> None:
+        self._store = store
+        self._ask = ask
+        self._rows = ask() if rows is None else rows
+
+    @overload
+    def __getitem__(self, position: int) -> Incident: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Incident]: ...
+
+    def __getitem__(self, position: int | slice) -> Incident | Sequence[Incident]:
+        if isinstance(position, slice):
+            return _LazyIncidents(self._store, self._ask, self._rows[position])
+        try:
+            return self._store._incident(*self._rows[position])
+        except (RecordError, sqlite3.DatabaseError):
+            if self._store._reload is None:
+                raise
+        # A damaged record: the store is read again and the query asked again (new rows).
+        fresh = self._store._reload()
+        self._store.__dict__.update(fresh.__dict__)
+        self._rows = self._ask()
+        return self._store._incident(*self._rows[position])
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 class _IncidentsById(Mapping[str, Incident]):
@@ -483,6 +530,69 @@ def _load_through(
     key = engine.store_findings_key(list(zip(names, [d or "" for d in digests], strict=True)))
     cacheable = all(digests)
     return _store_on(connection, names, now, None, reload, key if cacheable else None)
+
+
+def file_contents_through_cache(
+    store_path: Path, files: Sequence[Path], cache: Cache
+) -> dict[Path, FileContent]:
+    """Each file's validated content, taken from the store's cache database when its rows
+    are those of the file's bytes (the file is read into it otherwise), as a query would."""
+    connection = cache.connect([store_path])
+    if connection is not None:
+        _OPENED.append(connection)
+        try:
+            for position, path in enumerate(files):
+                _refresh_file(connection, path, position, None)
+            return {path: _file_content(connection, str(path)) for path in files}
+        except (sqlite3.DatabaseError, RecordError):
+            connection.close()
+            cache.discard([store_path])
+    return {path: load_file(path) for path in files}
+
+
+def _file_content(connection: sqlite3.Connection, name: str) -> FileContent:
+    [(file_id,)] = connection.execute("SELECT file_id FROM files WHERE name = ?", (name,))
+
+    def records(table: str) -> list[str]:
+        sql = f"SELECT record FROM {table} WHERE file_id = ? ORDER BY seq"
+        return [record for (record,) in connection.execute(sql, (file_id,))]
+
+    unloaded = connection.execute("SELECT id FROM unloaded_ids WHERE file_id = ?", (file_id,))
+    with collector_paused():
+        return FileContent(
+            name,
+            groups=[decode_group(record, name) for record in records("groups")],
+            incidents=[decode_incident(record, name) for record in records("incidents")],
+            findings=[decode_finding(record) for record in records("findings")],
+            unloaded_ids={unloaded_id for (unloaded_id,) in unloaded},
+        )
+
+
+def remember_written_files(
+    store_path: Path, written: Mapping[Path, tuple[bytes, FileContent]], cache: Cache
+) -> None:
+    """Give the store's cache database the content of files just written (their bytes and
+    validated content), so that the next command does not read them again."""
+    connection = cache.connect([store_path])
+    if connection is None:
+        return
+    try:
+        for path, (data, content) in written.items():
+            name = str(path)
+            started = time.time_ns()
+            status = file_status(path)
+            with _write_transaction(connection):
+                row = engine.first_row(
+                    connection.execute("SELECT position FROM files WHERE name = ?", (name,))
+                )
+                file_id = engine.file_row_id(connection, name, row[0] if row else 0)
+                engine.delete_file_rows(connection, file_id)
+                engine.insert_file_rows(connection, file_id, content)
+                _record_stat(connection, name, status, content_hash(data), started)
+    except sqlite3.Error:
+        pass  # the cache is optional: the next command reads the files
+    finally:
+        connection.close()
 
 
 def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:

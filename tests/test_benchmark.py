@@ -21,5 +21,6 @@ def test_the_benchmark_completes_and_prints_its_table(tmp_path: Path) -> None:
     assert lines[0].startswith("sahel-timeline benchmark:")
     for scenario in ("bare yaml.load CSafeLoader", "bare json.load", "cold validate",
                      "cold validate: peak / file size", "(empty cache)", "warm",
-                     "--now 2020-01-01", "curated: timeline"):  # fmt: skip
+                     "--now 2020-01-01", "curated: timeline",
+                     "import-acled (new file)"):  # fmt: skip
         assert any(scenario in line for line in lines), scenario

@@ -526,8 +526,12 @@ def test_a_warm_query_selects_what_a_store_loaded_without_the_cache_selects(
     reference = load_store([path], NOW)  # an in-memory database of the objects just read
     assert not reference.errors
     for query in _queries():
-        expected = reference.select(query)
-        assert [i.id for i in warm.select(query)] == [i.id for i in expected], query
+        expected = [i.id for i in reference.select(query)]
+        assert [i.id for i in warm.select(query)] == expected, query
+        lazy = warm.select_lazily(query)
+        assert len(lazy) == len(expected)
+        assert [i.id for i in lazy] == expected, query
+        assert [i.id for i in lazy[2:5]] == expected[2:5]
     assert warm.incident_count == len(reference.incidents)
 
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import (
     counts_text,
     day_text,
@@ -89,6 +90,8 @@ def export_html(
     incidents: Sequence[Incident], registry: GroupRegistry, context: ExportContext
 ) -> str:
     title = escape_html(context.title)
+    source = acled_attribution(incidents)
+    attribution = [("Source", source)] if source else []
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -110,6 +113,7 @@ def export_html(
                 ("Now", day_text(context.now)),
                 ("Generated", day_text(context.generated_on)),
                 ("Counts", counts_text(incidents)),
+                *attribution,
             )
         ),
         "</dl>",
