@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{size}: bare json.load",
             [PYTHON, "-c", f"import json; json.load(open({str(data)!r}))"],
         )
-        if shutil.which("yq") and not args.quick:
+        if shutil.which("yq") and not args.quick and not args.no_yq:
             row(f"{size}: yq . (for scale)", ["yq", ".", str(store)], yaml_base)
         no_cache = {**env, "SAHEL_TIMELINE_NO_CACHE": "1"}
         megabytes = store.stat().st_size / 1e6
