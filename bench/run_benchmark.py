@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                         default=[5000, 100000])  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="smallest size, fewer scenarios")
     parser.add_argument("--out", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--no-yq", action="store_true", help="skip the yq scenario (slow)")
     parser.add_argument(
         "--million", action="store_true", help="also 1,000,000 incidents in 100 files (slow)"
     )
