@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sahel_timeline.model import Figure, Incident
+from sahel_timeline.model import Figure, FuzzyDate, Incident
 from sahel_timeline.query import group_incidents
 from sahel_timeline.registry import GroupRegistry
 
@@ -94,6 +95,38 @@ def compute_stats(
             buckets.setdefault(label, Bucket(label)).add(incident)
     stats.buckets = sorted(buckets.values(), key=lambda b: (-b.incidents, b.label.casefold()))
     return stats
+
+
+@dataclass
+class MonthSeries:
+    """Every calendar month from the first to the last incident's, zero months included.
+
+    `months` pairs the first day of each month with its bucket (the same numbers as
+    `compute_stats(by="month")`); incidents dated only to a year belong to no month and are
+    counted in `year_only`.
+    """
+
+    months: list[tuple[dt.date, Bucket]] = field(default_factory=list)
+    year_only: Bucket = field(default_factory=lambda: Bucket("Year only"))
+
+
+def month_series(incidents: Iterable[Incident]) -> MonthSeries:
+    """Incidents and casualty sums per month, with the months that had none as zeros."""
+    counted = [incident for incident in incidents if not incident.is_milestone]
+    series = MonthSeries()
+    for incident in counted:
+        if incident.date.month is None:
+            series.year_only.add(incident)
+    by_label = {bucket.label: bucket for bucket in compute_stats(counted, by="month").buckets}
+    months = sorted({(i.date.year, i.date.month) for i in counted if i.date.month is not None})
+    if not months:
+        return series
+    (year, month), last = months[0], months[-1]
+    while (year, month) <= last:
+        label = FuzzyDate(year, month).display()  # as compute_stats labels a month
+        series.months.append((dt.date(year, month, 1), by_label.get(label) or Bucket(label)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return series
 
 
 def _labeller(by: str, registry: GroupRegistry | None) -> Callable[[Incident], list[str]]:

@@ -243,15 +243,30 @@ def test_html_needs_nothing_from_the_network(hostile: Store) -> None:
     _, text = _export(hostile, "html")
     parser = _Collector()
     parser.feed(text)
+    ids = {value for _, name, value in parser.attributes if name == "id"}
     for tag, name, value in parser.attributes:
-        if tag in ("link", "script", "style", "img", "iframe") and name in ("src", "href"):
+        if tag in ("link", "script", "style", "img", "iframe", "image", "use") and name in (
+            "src",
+            "href",
+        ):
             raise AssertionError(f"external resource {tag} {name}={value}")
         if tag == "a" and name == "href":
-            assert re.match(r"^https?://", value or "")
-    for tag, name, value in parser.attributes:
-        if tag == "a" and name == "rel":
-            assert value == "noopener noreferrer"
+            # a source's address, or an entry of the page itself
+            assert re.match(r"^https?://", value or "") or (value or "")[1:] in ids, value
+    outside_links = [
+        (tag, name, value)
+        for tag, name, value in parser.attributes
+        if tag == "a" and name == "href" and re.match(r"^https?://", value or "")
+    ]
+    rels = [value for tag, name, value in parser.attributes if tag == "a" and name == "rel"]
+    assert rels == ["noopener noreferrer"] * len(outside_links)
     assert "@import" not in text and "url(" not in text
+    policies = [
+        value
+        for tag, name, value in parser.attributes
+        if tag == "meta" and name == "content" and "default-src" in (value or "")
+    ]
+    assert policies and policies[0].startswith("default-src 'none'")
 
 
 def test_every_format_survives_the_hostile_stores(hostile: Store) -> None:
