@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 
 from sahel_timeline.export import EXPORTERS, ExportContext, ExportOptions, export
 from sahel_timeline.export.csv_export import ACLED_COLUMNS, DEFAULT_COLUMNS
-from sahel_timeline.export.escaping import FORMULA_STARTS
+from sahel_timeline.export.escaping import FORMULA_STARTS, WORD_JOINER
 from sahel_timeline.export.markdown import TABLE_HEADER
 from sahel_timeline.labels import date_label
 from sahel_timeline.model import Incident
@@ -90,6 +90,18 @@ def test_markdown_holds_no_html_but_line_breaks(hostile: Store) -> None:
     assert "<script" not in rendered and "<img" not in rendered
 
 
+def test_markdown_shows_no_emoji_or_mention_from_the_data(hostile: Store) -> None:
+    _, text = _export(hostile, "markdown")
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    shown = "".join(
+        child.content for t in tokens for child in t.children or [] if child.type == "text"
+    )
+    # GitHub would turn these into an emoji and a notification
+    assert not re.search(r":[\w+-]+:", shown)
+    assert not re.search(r"(?<!\w)@[A-Za-z0-9]", shown)
+    assert ":fire:" in shown.replace(WORD_JOINER, "")
+
+
 def _markdown_plain(children: list) -> str:
     parts = []
     for child in children:
@@ -99,7 +111,7 @@ def _markdown_plain(children: list) -> str:
             parts.append("\n")
         else:
             raise AssertionError(f"unexpected markup in a table cell: {child.type}")
-    return "".join(parts)
+    return "".join(parts).replace(WORD_JOINER, "")
 
 
 def _as_markdown_shows(text: str) -> str:

@@ -11,6 +11,7 @@ from sahel_timeline.stats import (
     UNKNOWN_GROUP_LABEL,
     compute_stats,
     incidents_per_group,
+    month_series,
 )
 
 REGISTRY = GroupRegistry(
@@ -152,3 +153,32 @@ def test_group_counts_give_the_group_itself_and_its_family_once_per_incident() -
     assert (counts["katiba-macina"].own, counts["katiba-macina"].family) == (2, 2)
     assert (counts["al-qaeda"].own, counts["al-qaeda"].family) == (0, 2)
     assert (counts["isgs"].own, counts["isgs"].family) == (1, 1)
+
+
+def test_month_series_fills_the_months_without_incidents_with_zeros() -> None:
+    entries = [
+        incident("a", "2017-11-03", killed=Figure(2, 4)),
+        incident("b", "2017-11-20"),
+        incident("c", "2018-02-01", killed=Figure(1, 1), wounded=Figure(3, 5)),
+        incident("d", "2018", killed=Figure(7, 7)),
+        incident("m", "2016-01-01", kind="milestone"),
+    ]
+    series = month_series(entries)
+    assert [month.isoformat()[:7] for month, _ in series.months] == [
+        "2017-11", "2017-12", "2018-01", "2018-02",
+    ]  # fmt: skip
+    by_month = {bucket.label: bucket for bucket in compute_stats(entries, by="month").buckets}
+    for _, bucket in series.months:
+        if bucket.incidents:
+            assert bucket == by_month[bucket.label]
+    november, december, january, february = (bucket for _, bucket in series.months)
+    assert (november.incidents, november.killed, november.killed_unknown) == (2, Figure(2, 4), 1)
+    assert (december.incidents, december.killed, january.incidents) == (0, None, 0)
+    assert february.wounded == Figure(3, 5)
+    # the year-only incident is in no month, and counted apart
+    assert series.year_only.incidents == 1 and series.year_only.killed == Figure(7, 7)
+
+
+def test_month_series_of_no_dated_incident_is_empty() -> None:
+    assert month_series([incident("d", "2018")]).months == []
+    assert month_series([]).months == []

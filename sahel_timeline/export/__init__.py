@@ -106,13 +106,17 @@ EXPORTERS: dict[str, ExportFormat] = {
             "Knight Lab TimelineJS JSON",
         ),
         ExportFormat(
+            "timelinejs-sheet", "timelinejs", "export_timelinejs_sheet", ".csv",
+            "TimelineJS's Google Sheets template, as CSV to import into a sheet",
+        ),
+        ExportFormat(
             "geojson", "geojson", "export_geojson", ".geojson",
             "RFC 7946 points of the entries that have coordinates",
             notice="left_out_notice",
         ),
         ExportFormat(
             "html", "html", "export_html", ".html",
-            "one self-contained page with a vertical timeline, printable",
+            "a self-contained brief: overview, map, tempo chart, every entry; printable",
         ),
     )
 }  # fmt: skip

@@ -236,6 +236,8 @@ def _meta_line(incidents: Sequence[Incident], context: ExportContext) -> str:
 
 def _period_text(incidents: Sequence[Incident]) -> str:
     """`13 Aug 2017 to 23 Jul 2018 (milestones from 21 Mar 2012)`: when the entries start."""
+    if not incidents:
+        return "none"
     attacks = [incident for incident in incidents if not incident.is_milestone]
     milestones = [incident for incident in incidents if incident.is_milestone]
     text = _first_to_last(attacks or milestones)
@@ -279,7 +281,7 @@ def _overview(
 
 def _figure_box(value: str, label: str, note: str) -> str:
     small = f"<small>{escape_html(note)}</small>" if note else ""
-    return f'<div class="figure"><b>{escape_html(value)}</b>{escape_html(label)} {small}</div>'
+    return f'<div class="figure"><b>{escape_html(value)}</b> {escape_html(label)} {small}</div>'
 
 
 def _sum_text(bucket: Bucket, name: str) -> str:

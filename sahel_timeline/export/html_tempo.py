@@ -67,7 +67,12 @@ def tempo_svg(series: MonthSeries, milestones: Sequence[TempoMilestone]) -> str:
     show_values = len(months) <= VALUES_UP_TO
     for index, (month, bucket) in enumerate(months):
         x = LEFT + index * step
-        parts.append(_month_bars(x, step, bucket, most_incidents, most_killed, show_values))
+        bars = _month_bars(x, step, bucket, most_incidents, most_killed, show_values)
+        parts.append(
+            f'<g class="month" data-month="{month:%Y-%m}" data-incidents="{bucket.incidents}" '
+            f'data-killed-low="{bucket.killed_low}" data-killed-high="{bucket.killed_high}" '
+            f'data-killed-unknown="{bucket.killed_unknown}">{bars}</g>'
+        )
         parts.extend(_month_label(x, step, month, len(months)))
     parts.append(
         f'<line class="axis" x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}"/>'
@@ -121,7 +126,7 @@ def _month_bars(
             f'<text class="value" x="{centre}" y="{round(AXIS_Y - high_height - 3, 1)}" '
             f'text-anchor="middle">{escape_html(killed)}</text>'
         )
-    return f'<g class="month"><title>{escape_html(tip)}</title>{"".join(shapes)}</g>'
+    return f"<title>{escape_html(tip)}</title>{''.join(shapes)}"
 
 
 def _month_label(x: float, step: float, month: dt.date, count: int) -> list[str]:
@@ -153,7 +158,8 @@ def _milestone_marks(
             )
         tip = f"{mark.number}. {date_label(mark.incident)}: {mark.incident.title}"
         marks.append(
-            f'<g class="milestone"><title>{escape_html(tip)}</title>'
+            f'<g class="milestone" data-id="{escape_html(mark.incident.id)}">'
+            f"<title>{escape_html(tip)}</title>"
             f'<line x1="{x}" y1="{MILESTONE_Y + 4}" x2="{x}" y2="{AXIS_Y}"/>'
             f'<text x="{x}" y="{MILESTONE_Y}" text-anchor="middle">'
             f"\u25c6{mark.number}</text></g>"
