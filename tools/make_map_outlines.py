@@ -3,13 +3,15 @@
 The outlines come from Natural Earth's Admin 0 countries (public domain) as redistributed
 in TopoJSON by the npm package `world-atlas` (ISC licence, by Mike Bostock). To regenerate:
 
-    cd "$(mktemp -d)" && npm pack world-atlas@2.0.2 && tar xzf world-atlas-2.0.2.tgz
-    python tools/make_map_outlines.py package/countries-50m.json
+    atlas="$(mktemp -d)" && npm pack world-atlas@2.0.2 --pack-destination "$atlas"
+    tar xzf "$atlas/world-atlas-2.0.2.tgz" -C "$atlas"
+    python tools/make_map_outlines.py "$atlas/package/countries-50m.json"
 
 The script decodes the TopoJSON arcs, keeps the rings that reach the Sahel and its
 neighbours (`EXTENT`), clips them to that box, simplifies them (Ramer-Douglas-Peucker,
-`TOLERANCE` degrees) and writes rounded longitude/latitude rings with a label point per
-country. Only the standard library is used.
+`TOLERANCE` degrees) and writes rounded longitude/latitude rings per country. It needs
+only the standard library and the package's own geometry (run it in the project's
+environment).
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ import json
 import math
 from pathlib import Path
 
-Point = tuple[float, float]
-Ring = list[Point]
+from sahel_timeline.export.geometry import Point, Ring, clip_ring, ring_area
 
 # west, south, east, north in degrees: Mauritania to Chad, the Maghreb's south to the coast.
 EXTENT = (-18.0, 3.5, 24.5, 28.0)
@@ -30,6 +31,15 @@ MIN_AREA = 0.05  # square degrees: islands smaller than this are dropped
 OUTPUT = (
     Path(__file__).resolve().parent.parent / "sahel_timeline" / "export" / "sahel_outlines.json"
 )
+# Natural Earth's short names as the store writes countries (vocab.COUNTRIES), so that the
+# map can tell which countries the brief's incidents are in.
+FULL_NAMES = {
+    "W. Sahara": "Western Sahara",
+    "Central African Rep.": "Central African Republic",
+    "Dem. Rep. Congo": "Democratic Republic of the Congo",
+    "Eq. Guinea": "Equatorial Guinea",
+    "S. Sudan": "South Sudan",
+}
 SOURCE = (
     "Natural Earth 1:50m Admin 0 countries (public domain), version 4.1.0, "
     "via the npm package world-atlas 2.0.2 (countries-50m.json); clipped to the Sahel "
@@ -62,43 +72,6 @@ def ring_points(indexes: list[int], arcs: list[Ring]) -> Ring:
     return points
 
 
-def clip_ring(ring: Ring, extent: tuple[float, float, float, float]) -> Ring:
-    """Sutherland-Hodgman clipping of a ring to a longitude/latitude box."""
-    west, south, east, north = extent
-    edges = (
-        (lambda p: p[0] >= west, lambda a, b: _cross_x(a, b, west)),
-        (lambda p: p[0] <= east, lambda a, b: _cross_x(a, b, east)),
-        (lambda p: p[1] >= south, lambda a, b: _cross_y(a, b, south)),
-        (lambda p: p[1] <= north, lambda a, b: _cross_y(a, b, north)),
-    )
-    points = ring
-    for inside, cross in edges:
-        if not points:
-            break
-        clipped: Ring = []
-        previous = points[-1]
-        for point in points:
-            if inside(point):
-                if not inside(previous):
-                    clipped.append(cross(previous, point))
-                clipped.append(point)
-            elif inside(previous):
-                clipped.append(cross(previous, point))
-            previous = point
-        points = clipped
-    return points
-
-
-def _cross_x(a: Point, b: Point, x: float) -> Point:
-    t = (x - a[0]) / (b[0] - a[0])
-    return (x, a[1] + t * (b[1] - a[1]))
-
-
-def _cross_y(a: Point, b: Point, y: float) -> Point:
-    t = (y - a[1]) / (b[1] - a[1])
-    return (a[0] + t * (b[0] - a[0]), y)
-
-
 def simplify(points: Ring, tolerance: float) -> Ring:
     """Ramer-Douglas-Peucker on an open polyline (iterative)."""
     if len(points) < 3:
@@ -127,23 +100,6 @@ def _distance_to_segment(p: Point, a: Point, b: Point) -> float:
     return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
 
 
-def area(ring: Ring) -> float:
-    return abs(
-        sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:] + ring[:1], strict=True)) / 2
-    )
-
-
-def centroid(ring: Ring) -> Point:
-    """The centroid of a polygon ring (its label point)."""
-    twice_area = cx = cy = 0.0
-    for a, b in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = a[0] * b[1] - b[0] * a[1]
-        twice_area += cross
-        cx += (a[0] + b[0]) * cross
-        cy += (a[1] + b[1]) * cross
-    return (cx / (3 * twice_area), cy / (3 * twice_area))
-
-
 def countries(topology: dict) -> list[dict]:
     arcs = decode_arcs(topology)
     result = []
@@ -155,15 +111,14 @@ def countries(topology: dict) -> list[dict]:
         for polygon in polygons:
             outer = ring_points(polygon[0], arcs)  # holes are left out: none in the region
             simplified = simplify(clip_ring(outer, EXTENT), TOLERANCE)
-            if len(simplified) >= 3 and area(simplified) >= MIN_AREA:
+            if len(simplified) >= 3 and ring_area(simplified) >= MIN_AREA:
                 rings.append(simplified)
         if not rings:
             continue
-        label = centroid(max(rings, key=area))
+        name = geometry["properties"]["name"]
         result.append(
             {
-                "name": geometry["properties"]["name"],
-                "label": [round(label[0], DECIMALS), round(label[1], DECIMALS)],
+                "name": FULL_NAMES.get(name, name),
                 "rings": [
                     [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in ring] for ring in rings
                 ],

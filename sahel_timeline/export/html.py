@@ -80,6 +80,7 @@ a { color: #174f80; }
   display: block; }
 .map .sea { fill: var(--sea); }
 .map .countries path { fill: var(--land); stroke: var(--border); stroke-width: .8; }
+.map .countries path.struck { fill: #f4ecdc; }
 .map .country-names text { font-size: 13px; fill: #8a8a93; text-anchor: middle;
   letter-spacing: .08em; text-transform: uppercase; }
 .map .place-names text { font-size: 12px; fill: var(--ink); paint-order: stroke;
@@ -117,7 +118,7 @@ th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid var(-
   vertical-align: top; }
 th { font-weight: 600; background: var(--soft); }
 td.num, th.num { text-align: right; white-space: nowrap; }
-td.date { white-space: nowrap; }
+td.date { overflow-wrap: normal; }
 tr.milestone-row td { color: var(--muted); font-style: italic; }
 .entry { padding: .6rem 0 .7rem; border-bottom: 1px solid var(--line); break-inside: avoid; }
 .entry .when { margin: 0; color: var(--muted); font-size: .88rem; }
@@ -142,9 +143,12 @@ footer p { margin: .2rem 0; }
   .milestone-key { columns: 1; }
   th, td { padding: .25rem .2rem; }
   .entries-table .place { display: none; }
-  .entries-table .date { width: 5.2rem; white-space: normal; }
+  .map .place-names text { font-size: 22px; stroke-width: 5px; }
+  .map .country-names text { font-size: 22px; }
+  .entries-table { table-layout: auto; }
+  .entries-table .date { width: 5.2rem; }
   .entries-table .who { width: 26%; }
-  .entries-table .num { width: 3.2rem; }
+  .entries-table .num { width: auto; }
 }
 @page { size: A4; margin: 12mm 12mm 14mm; }
 @media print {
@@ -152,8 +156,8 @@ footer p { margin: .2rem 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { margin-top: .8rem; break-after: avoid; }
   .figure b { font-size: 1.2rem; }
-  .overview-grid { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }
-  #tempo { break-before: page; }
+  .overview-grid { grid-template-columns: minmax(0, 1fr); }
+  #map, #deadliest, #tempo { break-inside: avoid; }
   .to-top { display: none; }
   a { color: inherit; text-decoration: none; }
   .entry { padding: .3rem 0; }
@@ -161,7 +165,7 @@ footer p { margin: .2rem 0; }
   tr { break-inside: avoid; }
   table { font-size: 8pt; }
   .entries-table .date { width: 6.4rem; white-space: normal; }
-  .entries-table .num { width: 3.2rem; }
+  .entries-table .num { width: 3.9rem; }
   th, td { padding: .12rem .3rem; }
   .entry .facts, .entry details { font-size: 8.5pt; }
   .context > li { padding: .15rem 0 .2rem .6rem; }

@@ -26,13 +26,16 @@ from typing import Any
 
 from sahel_timeline.export.brief_marks import STATUS_COLOURS, incident_status, status_label
 from sahel_timeline.export.escaping import escape_html
+from sahel_timeline.export.geometry import centroid, clip_ring, ring_area
 from sahel_timeline.labels import date_label, figure_label, place_label
 from sahel_timeline.model import Incident
 
 WIDTH = 800  # SVG user units; the SVG scales to its container
 MIN_SPAN = (14.0, 9.0)  # degrees of longitude, latitude the view shows at least
 MARGIN = 1.5  # degrees around the outermost incidents
-MIN_RADIUS, RADIUS_PER_ROOT = 4.0, 1.5  # radius = MIN + PER_ROOT * sqrt(killed high)
+MIN_RADIUS, RADIUS_PER_ROOT = 5.0, 2.2  # radius = MIN + PER_ROOT * sqrt(killed high)
+LABEL_CHARACTER_WIDTH = 13  # SVG units a place name's letter may take, at its largest size
+LABEL_SHARE = 0.04  # a country is named when this share of the view is its land
 MAX_RADIUS = 22.0
 # Location precisions drawn as a point; the others are drawn as an uncertain disc.
 POINT_PRECISIONS = ("site", "settlement")
@@ -140,18 +143,17 @@ def map_svg(incidents: Sequence[Incident]) -> str:
         f'<rect class="sea" width="{WIDTH}" height="{height}"/>',
         '<g class="countries">',
     ]
+    struck = {i.location.country for i in mapped_incidents(incidents)}
     for country in outlines()["countries"]:
         path = " ".join(_ring_path(ring, view) for ring in country["rings"])
-        parts.append(f'<path d="{path}"><title>{escape_html(country["name"])}</title></path>')
+        name = escape_html(country["name"])
+        tint = ' class="struck"' if country["name"] in struck else ""
+        parts.append(f'<path{tint} d="{path}"><title>{name}</title></path>')
     parts.append("</g>")
     parts.append('<g class="country-names">')
-    for country in outlines()["countries"]:
-        lon, lat = country["label"]
-        if view.contains(lon, lat):
-            x, y = view.project(lon, lat)
-            parts.append(f'<text x="{x}" y="{y}">{escape_html(country["name"])}</text>')
-    parts.append("</g>")
     located = [i for i in mapped_incidents(incidents) if _in_view(i, view)]
+    parts.extend(_country_names(view, [_position(i, view) for i in located]))
+    parts.append("</g>")
     # Big and vague marks first, so that small precise points stay on top and clickable.
     located.sort(key=lambda i: (_precision_rank(i), -point_radius(i)))
     parts.append('<g class="points">')
@@ -181,6 +183,34 @@ def _in_view(incident: Incident, view: MapView) -> bool:
     )
 
 
+def _country_names(view: MapView, points: Sequence[tuple[float, float]]) -> list[str]:
+    """Each country's name at the middle of its part of the view, if that part is large,
+    moved down a line while it would sit on a point."""
+    extent = (view.west, view.south, view.east, view.north)
+    view_area = (view.east - view.west) * (view.north - view.south)
+    names = []
+    for country in outlines()["countries"]:
+        parts = [clip_ring([(lon, lat) for lon, lat in ring], extent) for ring in country["rings"]]
+        parts = [part for part in parts if len(part) >= 3]
+        if not parts:
+            continue
+        largest = max(parts, key=ring_area)
+        if ring_area(largest) < LABEL_SHARE * view_area:
+            continue
+        x, y = view.project(*centroid(largest))
+        for _ in range(3):
+            if not any(abs(px - x) < 60 and abs(py - y) < 14 for px, py in points):
+                break
+            y = round(y + 20, 1)
+        names.append(f'<text x="{x}" y="{y}">{escape_html(country["name"])}</text>')
+    return names
+
+
+def _position(incident: Incident, view: MapView) -> tuple[float, float]:
+    assert incident.location.lon is not None and incident.location.lat is not None
+    return view.project(incident.location.lon, incident.location.lat)
+
+
 def _ring_path(ring: list[list[float]], view: MapView) -> str:
     points = [view.project(lon, lat) for lon, lat in ring]
     return "M" + "L".join(f"{x:g} {y:g}" for x, y in points) + "Z"
@@ -197,8 +227,7 @@ def _precision_rank(incident: Incident) -> int:
 
 def _point(incident: Incident, view: MapView) -> str:
     location = incident.location
-    assert location.lon is not None and location.lat is not None
-    x, y = view.project(location.lon, location.lat)
+    x, y = _position(incident, view)
     status = incident_status(incident)
     colour = STATUS_COLOURS[status]
     radius = round(point_radius(incident), 1)
@@ -242,8 +271,11 @@ def _place_names(located: Sequence[Incident], view: MapView) -> list[str]:
                 biggest[name] = incident
     labels = []
     for name, incident in sorted(biggest.items()):
-        assert incident.location.lon is not None and incident.location.lat is not None
-        x, y = view.project(incident.location.lon, incident.location.lat)
+        x, y = _position(incident, view)
         offset = point_radius(incident) + 3
-        labels.append(f'<text x="{round(x + offset, 1)}" y="{y + 4}">{escape_html(name)}</text>')
+        if x + offset + LABEL_CHARACTER_WIDTH * len(name) > WIDTH:  # would run off the map
+            x, anchor = x - offset, ' text-anchor="end"'
+        else:
+            x, anchor = x + offset, ""
+        labels.append(f'<text x="{round(x, 1)}" y="{y + 4}"{anchor}>{escape_html(name)}</text>')
     return labels
