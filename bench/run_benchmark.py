@@ -11,6 +11,7 @@ scenario's baseline:
 - warm export    (`export --format csv --country Mali --since 2018 --until 2018`, or the
   same filters on `timeline` when export is not available) vs a bare `json.load` of the
   same data as JSON;
+- warm export html (the brief, with the same filters) vs the warm csv export above;
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
 - `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
@@ -144,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             cli(query, "--store", str(store), *query_args, *FILTERS),
             json_base,
         )
+        if query == "export":
+            row(
+                f"{size}: warm export html (filtered)",
+                cli("export", "--store", str(store), "--format", "html", *FILTERS),
+                warm,
+            )
         if not args.quick:
             folder = scratch / f"shards-{size}"
             generate(size, folder, shards=100)
