@@ -42,7 +42,7 @@ from sahel_timeline.labels import (
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.stats import Bucket, compute_stats, month_series
+from sahel_timeline.stats import compute_stats, month_series
 
 DEADLIEST = 5  # incidents listed in the overview
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -266,8 +266,8 @@ def _overview(
     parts = ['<section id="overview" aria-label="Overview">', '<div class="figures">']
     parts += [
         _figure_box(str(total.incidents), "incidents", _milestone_note(incidents)),
-        _figure_box(_sum_text(total, "killed"), "killed", _unknown_note(total.killed_unknown)),
-        _figure_box(_sum_text(total, "wounded"), "wounded", _unknown_note(total.wounded_unknown)),
+        _figure_box(figure_label(total.killed), "killed", _unknown_note(total.killed_unknown)),
+        _figure_box(figure_label(total.wounded), "wounded", _unknown_note(total.wounded_unknown)),
         _figure_box(*_attackers_killed(attacks)),
     ]
     parts.append("</div>")
@@ -286,11 +286,6 @@ def _overview(
 def _figure_box(value: str, label: str, note: str) -> str:
     small = f"<small>{escape_html(note)}</small>" if note else ""
     return f'<div class="figure"><b>{escape_html(value)}</b> {escape_html(label)} {small}</div>'
-
-
-def _sum_text(bucket: Bucket, name: str) -> str:
-    figure = bucket.killed if name == "killed" else bucket.wounded
-    return figure_label(figure) if figure is not None else "unknown"
 
 
 def _unknown_note(unknown: int) -> str:
