@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -53,19 +53,23 @@ class MapView:
     east: float
     north: float
 
-    @property
-    def x_scale(self) -> float:
-        middle = math.radians((self.south + self.north) / 2)
-        return WIDTH / ((self.east - self.west) * math.cos(middle))
+    @cached_property
+    def shrink(self) -> float:
+        """How much shorter a degree of longitude is than one of latitude, mid-view."""
+        return math.cos(math.radians((self.south + self.north) / 2))
+
+    @cached_property
+    def scale(self) -> float:
+        """SVG units per degree of latitude."""
+        return WIDTH / ((self.east - self.west) * self.shrink)
 
     @property
     def height(self) -> float:
-        return (self.north - self.south) * self.x_scale
+        return (self.north - self.south) * self.scale
 
     def project(self, lon: float, lat: float) -> tuple[float, float]:
-        middle = math.radians((self.south + self.north) / 2)
-        x = (lon - self.west) * math.cos(middle) * self.x_scale
-        y = (self.north - lat) * self.x_scale
+        x = (lon - self.west) * self.shrink * self.scale
+        y = (self.north - lat) * self.scale
         return round(x, 1), round(y, 1)
 
     def contains(self, lon: float, lat: float) -> bool:
