@@ -9,6 +9,8 @@ loads in well under a second.
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +96,18 @@ def test_the_brief_prints_on_a_few_a4_pages_with_the_overview_and_map_first(
 def test_the_page_requests_nothing_but_itself(desktop: dict, phone: dict, brief: Path) -> None:
     for render in (desktop, phone):
         assert render["requests"] == [brief.as_uri()]
+
+
+def test_long_words_and_hostile_text_never_widen_the_phone_page(
+    browser: Chromium, tmp_path: Path
+) -> None:
+    hostile = Path(__file__).resolve().parent / "data" / "export" / "hostile.yaml"
+    page = tmp_path / "hostile.html"
+    command = [
+        sys.executable, "-m", "sahel_timeline", "export", "--format", "html",
+        "--store", str(hostile), "-o", str(page),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+    render = browser.render(page, *PHONE)
+    assert render["page"]["width"] <= PHONE[0]
+    assert render["requests"] == [page.as_uri()]

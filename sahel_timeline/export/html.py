@@ -103,6 +103,7 @@ a { color: #174f80; }
 .tempo .panel { font-size: 12px; font-weight: 600; fill: var(--ink); }
 .tempo .value { fill: var(--ink); }
 .tempo .year { font-weight: 600; fill: var(--ink); }
+.tempo .below { dominant-baseline: hanging; }
 .tempo .milestone line { stroke: var(--milestone); stroke-dasharray: 4 3; }
 .tempo .milestone text { fill: var(--milestone); font-weight: 600; }
 .tempo .milestone-band { fill: var(--milestone); fill-opacity: .07; }
@@ -113,7 +114,7 @@ table { border-collapse: collapse; width: 100%; font-size: .85rem; }
 .entries-table .date { width: 8.2rem; }
 .entries-table .place { width: 16%; }
 .entries-table .who { width: 17%; }
-.entries-table .num { width: 3.6rem; }
+.entries-table .num { width: 4.8rem; }
 th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid var(--line);
   vertical-align: top; }
 th { font-weight: 600; background: var(--soft); }
@@ -145,6 +146,10 @@ footer p { margin: .2rem 0; }
   .entries-table .place { display: none; }
   .map .place-names text { font-size: 22px; stroke-width: 5px; }
   .map .country-names text { font-size: 22px; }
+  .tempo text { font-size: 22px; }
+  .tempo .panel { font-size: 22px; }
+  .entries-table td:nth-child(2) { min-width: 8.5rem; }
+  .entries-table th { font-size: .78rem; }
   .entries-table { table-layout: auto; }
   .entries-table .date { width: 5.2rem; }
   .entries-table .who { width: 26%; }
@@ -251,9 +256,9 @@ def _period_text(incidents: Sequence[Incident]) -> str:
 
 
 def _first_to_last(entries: Sequence[Incident]) -> str:
-    first = min(entries, key=lambda i: (i.start, i.end))
-    last = max(entries, key=lambda i: (i.start, i.end))
-    return f"{first.date.display()} to {last.date.display()}"
+    first = min(entries, key=lambda i: (i.start, i.end)).date.display()
+    last = max(entries, key=lambda i: (i.start, i.end)).date.display()
+    return first if first == last else f"{first} to {last}"
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -266,8 +271,16 @@ def _overview(
     parts = ['<section id="overview" aria-label="Overview">', '<div class="figures">']
     parts += [
         _figure_box(str(total.incidents), "incidents", _milestone_note(incidents)),
-        _figure_box(figure_label(total.killed), "killed", _unknown_note(total.killed_unknown)),
-        _figure_box(figure_label(total.wounded), "wounded", _unknown_note(total.wounded_unknown)),
+        _figure_box(
+            figure_label(total.killed),
+            "killed",
+            _unknown_note(total.killed_unknown, total.incidents),
+        ),
+        _figure_box(
+            figure_label(total.wounded),
+            "wounded",
+            _unknown_note(total.wounded_unknown, total.incidents),
+        ),
         _figure_box(*_attackers_killed(attacks)),
     ]
     parts.append("</div>")
@@ -288,8 +301,10 @@ def _figure_box(value: str, label: str, note: str) -> str:
     return f'<div class="figure"><b>{escape_html(value)}</b> {escape_html(label)} {small}</div>'
 
 
-def _unknown_note(unknown: int) -> str:
-    return f"(+{unknown} unknown)" if unknown else ""
+def _unknown_note(unknown: int, counted: int) -> str:
+    """`(+2 unknown)` beside a sum; nothing when none is unknown, or all are (the sum then
+    reads `unknown` itself)."""
+    return f"(+{unknown} unknown)" if 0 < unknown < counted else ""
 
 
 def _milestone_note(incidents: Sequence[Incident]) -> str:
@@ -301,7 +316,7 @@ def _attackers_killed(attacks: Sequence[Incident]) -> tuple[str, str, str]:
     known = [i.attackers_killed for i in attacks if i.attackers_killed is not None]
     low, high = sum(f.low for f in known), sum(f.high for f in known)
     value = (str(low) if low == high else f"{low}-{high}") if known else "unknown"
-    return value, "attackers killed", _unknown_note(len(attacks) - len(known))
+    return value, "attackers killed", _unknown_note(len(attacks) - len(known), len(attacks))
 
 
 def _status_shares(attacks: Sequence[Incident]) -> list[str]:
@@ -348,14 +363,14 @@ def _map_legend(incidents: Sequence[Incident]) -> str:
         f'<span><svg class="mark" viewBox="0 0 16 16">{shape}</svg>{escape_html(label)}</span>'
         for label, shape in marks
     )
-    text = f"{items}<span>size: killed (high figure)</span>"
+    legend = f'<p class="legend">{items}<span>size: killed (high figure)</span></p>'
     left_off = left_off_map(incidents)
     if left_off:
-        text += (
-            f"<span>{left_off} incident{'' if left_off == 1 else 's'} without coordinates "
-            "in the map's region not shown</span>"
+        legend += (
+            f'<p class="note">{left_off} incident{"" if left_off == 1 else "s"} without '
+            "coordinates in the map's region not shown.</p>"
         )
-    return f'<p class="legend">{text}</p>'
+    return legend
 
 
 def _deadliest(attacks: Sequence[Incident], registry: GroupRegistry) -> list[str]:

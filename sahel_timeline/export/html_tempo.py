@@ -21,11 +21,11 @@ from sahel_timeline.stats import Bucket, MonthSeries
 
 WIDTH = 800
 LEFT, RIGHT = 46, 10  # room for the value axis, and a margin
-MILESTONE_Y = 12  # the row of numbered milestone marks, above both panels
+MILESTONE_Y = 14  # the row of numbered milestone marks, above both panels
 INCIDENTS_TOP, INCIDENTS_HEIGHT = 52, 70
 KILLED_TOP, KILLED_HEIGHT = 160, 90
 AXIS_Y = KILLED_TOP + KILLED_HEIGHT
-HEIGHT = AXIS_Y + 34
+HEIGHT = AXIS_Y + 56  # room for month and year names, at a phone's larger type too
 HEADROOM = 0.85  # the tallest bar fills this share of its panel, leaving room for its value
 LABEL_EVERY_MONTH = 24  # up to this many months every month is named, beyond only years
 VALUES_UP_TO = 30  # up to this many months the bars carry their values
@@ -135,10 +135,13 @@ def _month_label(x: float, step: float, month: dt.date, count: int) -> list[str]
     if count <= LABEL_EVERY_MONTH:
         name = calendar.month_abbr[month.month]
         labels.append(
-            f'<text class="tick" x="{centre}" y="{AXIS_Y + 13}" text-anchor="middle">{name}</text>'
+            f'<text class="tick below" x="{centre}" y="{AXIS_Y + 5}" text-anchor="middle">'
+            f"{name}</text>"
         )
     if month.month == 1 or x == LEFT:
-        labels.append(f'<text class="year" x="{round(x, 1)}" y="{AXIS_Y + 28}">{month.year}</text>')
+        labels.append(
+            f'<text class="year below" x="{round(x, 1)}" y="{AXIS_Y + 30}">{month.year}</text>'
+        )
     return labels
 
 
