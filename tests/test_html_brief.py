@@ -314,3 +314,29 @@ def test_no_string_of_the_page_asks_for_the_network(env: dict[str, str | None]) 
     ]
     assert loads == []
     assert not re.search(r"url\(|@import|<script|<iframe|<object|<embed", text)
+
+
+def test_the_tempo_reads_the_numbers_that_stats_by_month_prints(
+    env: dict[str, str | None], store_path: Path
+) -> None:
+    page = parse(export(env, store_path, "--format", "html"))
+    chart = {
+        dt.date.fromisoformat(m.attrs["data-month"] + "-01").strftime("%b %Y"): m
+        for m in page.by_id("tempo").iter("g", "month")
+    }
+    result = CliRunner().invoke(
+        app, ["stats", "--by", "month", "--store", str(store_path)], env={**env, "COLUMNS": "120"}
+    )
+    assert result.exit_code == 0, result.output
+    printed = re.findall(r"^([A-Z][a-z]{2} \d{4})\s+(\d+)\s+(\S+)", result.stdout, re.M)
+    assert printed
+    for label, incidents, killed in printed:
+        month = chart[label]
+        assert month.attrs["data-incidents"] == incidents
+        low, high = month.attrs["data-killed-low"], month.attrs["data-killed-high"]
+        if int(month.attrs["data-killed-unknown"]) < int(incidents):
+            assert killed == (low if low == high else f"{low}-{high}")
+    listed = {label for label, _, _ in printed}
+    assert all(
+        m.attrs["data-incidents"] == "0" for label, m in chart.items() if label not in listed
+    )
