@@ -110,8 +110,14 @@ class MonthSeries:
     year_only: Bucket = field(default_factory=lambda: Bucket("Year only"))
 
 
-def month_series(incidents: Iterable[Incident]) -> MonthSeries:
-    """Incidents and casualty sums per month, with the months that had none as zeros."""
+def month_series(
+    incidents: Iterable[Incident], since: dt.date | None = None, until: dt.date | None = None
+) -> MonthSeries:
+    """Incidents and casualty sums per month, with the months that had none as zeros.
+
+    The months run from the first incident's to the last's, widened to the months of `since`
+    and `until` when given (a brief's period); no dated incident, no months.
+    """
     counted = [incident for incident in incidents if not incident.is_milestone]
     series = MonthSeries()
     for incident in counted:
@@ -121,6 +127,10 @@ def month_series(incidents: Iterable[Incident]) -> MonthSeries:
     months = sorted({(i.date.year, i.date.month) for i in counted if i.date.month is not None})
     if not months:
         return series
+    if since is not None:
+        months.insert(0, min(months[0], (since.year, since.month)))
+    if until is not None:
+        months.append(max(months[-1], (until.year, until.month)))
     (year, month), last = months[0], months[-1]
     while (year, month) <= last:
         label = FuzzyDate(year, month).display()  # as compute_stats labels a month

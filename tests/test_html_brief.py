@@ -340,3 +340,13 @@ def test_the_tempo_reads_the_numbers_that_stats_by_month_prints(
     assert all(
         m.attrs["data-incidents"] == "0" for label, m in chart.items() if label not in listed
     )
+
+
+def test_the_tempo_spans_the_period_the_filters_ask_for(env: dict[str, str | None]) -> None:
+    page = parse(export(env, CURATED, "--format", "html", "--since", "2017-06", "--until", "2018"))
+    months = page.by_id("tempo").iter("g", "month")
+    assert (months[0].attrs["data-month"], months[-1].attrs["data-month"]) == (
+        "2017-06",
+        "2018-12",
+    )
+    assert months[0].attrs["data-incidents"] == months[-1].attrs["data-incidents"] == "0"

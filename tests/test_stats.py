@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator
@@ -182,3 +184,12 @@ def test_month_series_fills_the_months_without_incidents_with_zeros() -> None:
 def test_month_series_of_no_dated_incident_is_empty() -> None:
     assert month_series([incident("d", "2018")]).months == []
     assert month_series([]).months == []
+
+
+def test_month_series_spans_the_asked_period_with_its_quiet_ends() -> None:
+    entries = [incident("a", "2018-03-10", killed=Figure(1, 1))]
+    series = month_series(entries, since=dt.date(2018, 1, 15), until=dt.date(2018, 5, 31))
+    assert [month.month for month, _ in series.months] == [1, 2, 3, 4, 5]
+    assert [bucket.incidents for _, bucket in series.months] == [0, 0, 1, 0, 0]
+    # a period inside the incidents' own months does not cut them off
+    assert len(month_series(entries, since=dt.date(2018, 3, 20)).months) == 1

@@ -47,6 +47,10 @@ class ExportContext:
     now: dt.date | None = None
     generated_on: dt.date | None = None
     filter_lines: tuple[str, ...] = ()  # from query.describe_filter; () means everything
+    # The period the filters asked for (--since, --until), when they did: a brief's charts
+    # span it, so the quiet months at its ends show too.
+    since: dt.date | None = None
+    until: dt.date | None = None
     order: str = "date"  # how the entries are sorted, e.g. "date" or "killed, reversed"
     options: ExportOptions = field(default_factory=ExportOptions)
 

@@ -204,7 +204,7 @@ def export_html(
         parts.append("<p>No entry matches these filters.</p>")
     else:
         parts += _overview(incidents, attacks, registry)
-        parts += _tempo(incidents)
+        parts += _tempo(incidents, context)
         parts += _entries_table(incidents, registry)
         if attacks:
             parts.append('<section id="incidents"><h2>Incidents in detail</h2>')
@@ -405,8 +405,8 @@ def _deadliest(attacks: Sequence[Incident], registry: GroupRegistry) -> list[str
 # --- tempo ----------------------------------------------------------------------------------
 
 
-def _tempo(incidents: Sequence[Incident]) -> list[str]:
-    series = month_series(incidents)
+def _tempo(incidents: Sequence[Incident], context: ExportContext) -> list[str]:
+    series = month_series(incidents, context.since, context.until)
     if not series.months:
         return []
     milestones = chart_milestones(series, incidents)
