@@ -42,7 +42,7 @@ from sahel_timeline.labels import (
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.stats import compute_stats, month_series
+from sahel_timeline.stats import compute_stats, period_series
 
 DEADLIEST = 5  # incidents listed in the overview
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -406,18 +406,24 @@ def _deadliest(attacks: Sequence[Incident], registry: GroupRegistry) -> list[str
 
 
 def _tempo(incidents: Sequence[Incident], context: ExportContext) -> list[str]:
-    series = month_series(incidents, context.since, context.until)
-    if not series.months:
-        return []
-    milestones = chart_milestones(series, incidents)
-    first, last = series.months[0][1].label, series.months[-1][1].label
+    attacks = [incident for incident in incidents if not incident.is_milestone]
+    # As the timeline's tempo line counts them: one that began before --since counts in
+    # the first month, where the timeline shows it as ongoing.
+    series = period_series(
+        attacks, "month", first=context.since, last=context.until, ongoing_in_first=True
+    )
+    months = series.buckets
+    if not any(bucket.incidents for bucket in months):
+        return []  # nothing to chart: no incident dated to a month
+    milestones = chart_milestones(months, incidents)
+    first, last = months[0].label, months[-1].label
     parts = [
         '<section id="tempo">',
         f"<h2>Tempo: {escape_html(first)} to {escape_html(last)}</h2>",
-        tempo_svg(series, milestones),
+        tempo_svg(months, milestones),
     ]
-    if series.year_only.incidents:
-        count = series.year_only.incidents
+    if series.imprecise.incidents:
+        count = series.imprecise.incidents
         parts.append(
             f'<p class="note">{count} incident{"" if count == 1 else "s"} dated only to a '
             "year, in no month, not charted.</p>"

@@ -1,10 +1,10 @@
 """The HTML brief's tempo chart: incidents and people killed per month, as an inline SVG.
 
-The numbers are `stats.month_series`, the same buckets as `stats --by month`, with the months
-that had no incident drawn as zeros. Killed is a bar to the low sum with a lighter part up to
-the high sum; a month whose tolls are all unknown gets a `?`. Milestones that fall in the
-period are marked by numbered lines (a shaded band while one spans time), listed under the
-chart.
+The numbers are `stats.period_series` by month, the same buckets as `stats --by month`, with
+the months that had no incident drawn as zeros. Killed is a bar to the low sum with a
+lighter part up to the high sum; a month whose tolls are all unknown gets a `?`. Milestones
+that fall in the period are marked by numbered lines (a shaded band while one spans time),
+listed under the chart.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sahel_timeline.export.escaping import escape_html
 from sahel_timeline.labels import date_label, figure_label
 from sahel_timeline.model import Incident
-from sahel_timeline.stats import Bucket, MonthSeries
+from sahel_timeline.stats import Bucket
 
 WIDTH = 800
 LEFT, RIGHT = 46, 10  # room for the value axis, and a margin
@@ -37,22 +37,22 @@ class TempoMilestone:
     incident: Incident
 
 
-def chart_milestones(series: MonthSeries, entries: Sequence[Incident]) -> list[TempoMilestone]:
+def chart_milestones(months: Sequence[Bucket], entries: Sequence[Incident]) -> list[TempoMilestone]:
     """The milestones that start within the chart's months, numbered in date order."""
-    if not series.months:
+    if not months:
         return []
-    first = series.months[0][0]
-    last = _month_end(series.months[-1][0])
+    first, last = months[0].start, months[-1].end
+    assert first is not None and last is not None
     inside = [e for e in entries if e.is_milestone and first <= e.start <= last]
     inside.sort(key=lambda e: (e.start, e.id))
     return [TempoMilestone(number, entry) for number, entry in enumerate(inside, start=1)]
 
 
-def tempo_svg(series: MonthSeries, milestones: Sequence[TempoMilestone]) -> str:
-    months = series.months
+def tempo_svg(months: Sequence[Bucket], milestones: Sequence[TempoMilestone]) -> str:
+    """The chart of `months`: the buckets of `period_series(..., "month")`, in order."""
     step = (WIDTH - LEFT - RIGHT) / len(months)
-    most_incidents = max(bucket.incidents for _, bucket in months) or 1
-    most_killed = max(bucket.killed_high for _, bucket in months) or 1
+    most_incidents = max(bucket.incidents for bucket in months) or 1
+    most_killed = max(bucket.killed_high for bucket in months) or 1
     parts = [
         f'<svg class="tempo" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'aria-labelledby="tempo-title">',
@@ -63,9 +63,11 @@ def tempo_svg(series: MonthSeries, milestones: Sequence[TempoMilestone]) -> str:
     ]
     parts += _value_axis(INCIDENTS_TOP, INCIDENTS_HEIGHT, most_incidents)
     parts += _value_axis(KILLED_TOP, KILLED_HEIGHT, most_killed)
-    parts += _milestone_marks(series, milestones, step)
+    parts += _milestone_marks(months, milestones, step)
     show_values = len(months) <= VALUES_UP_TO
-    for index, (month, bucket) in enumerate(months):
+    for index, bucket in enumerate(months):
+        month = bucket.start
+        assert month is not None
         x = LEFT + index * step
         bars = _month_bars(x, step, bucket, most_incidents, most_killed, show_values)
         parts.append(
@@ -146,10 +148,11 @@ def _month_label(x: float, step: float, month: dt.date, count: int) -> list[str]
 
 
 def _milestone_marks(
-    series: MonthSeries, milestones: Sequence[TempoMilestone], step: float
+    months: Sequence[Bucket], milestones: Sequence[TempoMilestone], step: float
 ) -> list[str]:
-    first = series.months[0][0]
-    chart_end = LEFT + len(series.months) * step
+    first = months[0].start
+    assert first is not None
+    chart_end = LEFT + len(months) * step
     marks = []
     for mark in milestones:
         x = _date_x(mark.incident.start, first, step)
@@ -174,7 +177,3 @@ def _date_x(day: dt.date, first: dt.date, step: float) -> float:
     months = (day.year - first.year) * 12 + day.month - first.month
     fraction = (day.day - 1) / calendar.monthrange(day.year, day.month)[1]
     return round(LEFT + (months + fraction) * step, 1)
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
