@@ -35,7 +35,10 @@ HOSTILE_TITLE = "Brief | <script>alert(1)</script> =HYPERLINK(1) [/] :fire:\nsec
 @pytest.fixture(params=HOSTILE_STORES, ids=lambda path: path.parent.name)
 def hostile(request: pytest.FixtureRequest) -> Store:
     store = load_store([request.param], dt.date(2020, 1, 1))
-    assert not store.errors, store.errors
+    # Control characters and bidirectional overrides are validation errors, so the command
+    # line refuses to export these stores; the exporters must still be safe should such
+    # text reach them. Any other error would mean a broken fixture.
+    assert {finding.rule for finding in store.errors} <= {"control-character", "bidi-control"}
     return store
 
 

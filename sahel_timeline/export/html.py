@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.brief_marks import (
     STATUS_COLOURS,
     STATUS_ORDER,
@@ -222,9 +223,10 @@ def export_html(
 
 
 def brief_credits(incidents: Sequence[Incident]) -> list[str]:
-    """The credit lines of a brief, as plain text: where its map and data come from."""
-    del incidents  # a data source's attribution line is added here when the data carries one
+    """The credit lines of a brief, as plain text: where its data and its map come from."""
+    source = acled_attribution(incidents)
     return [
+        *([source] if source else []),
         f"Map outlines: {outlines()['source']}.",
         "Figures are low-high ranges as the sources give them; an unknown figure is "
         "counted apart, never as 0.",
@@ -240,7 +242,11 @@ def _meta_line(incidents: Sequence[Incident], context: ExportContext) -> str:
         f"Generated: {day_text(context.generated_on)}",
     ]
     spans = "".join(f"<span>{escape_html(item)}</span>" for item in items)
-    return f'<p class="meta">{spans}</p><p class="meta">{escape_html(counts_text(incidents))}</p>'
+    line = f'<p class="meta">{spans}</p><p class="meta">{escape_html(counts_text(incidents))}</p>'
+    source = acled_attribution(incidents)  # ACLED's terms: on anything made from its data
+    if source:
+        line += f'<p class="meta source">{escape_html(source)}</p>'
+    return line
 
 
 def _period_text(incidents: Sequence[Incident]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
 from sahel_timeline.export.escaping import escape_markdown, safe_link_url
 from sahel_timeline.labels import date_label, figure_label, perpetrators_label
@@ -30,6 +31,11 @@ def export_markdown(
         f"- Now (relative dates read against): {day_text(context.now)}",
         f"- Generated: {day_text(context.generated_on)}",
         f"- Counts: {escape_markdown(counts_text(incidents))}",
+    ]
+    attribution = acled_attribution(incidents)
+    if attribution:
+        lines.append(f"- {escape_markdown(attribution)}")
+    lines += [
         "",
     ]
     if not incidents:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import (
     counts_text,
     day_text,
@@ -106,6 +107,9 @@ def _title_slide(incidents: Sequence[Incident], context: ExportContext) -> dict[
         f"Generated: {day_text(context.generated_on)}",
         counts_text(incidents),
     ]
+    attribution = acled_attribution(incidents)
+    if attribution:
+        lines.append(attribution)
     text = "".join(f"<p>{escape_html(line)}</p>" for line in lines)
     return {"text": {"headline": escape_html(context.title), "text": text}}
 
