@@ -14,6 +14,7 @@ scenario's baseline:
   same data as JSON;
 - the warm export with a past `--now` (a third of the store in its "future") vs json.load;
 - cold `timeline` (an empty cache) and cold validate: peak memory vs the file's size;
+- warm export html (the brief, with the same filters) vs the warm csv export above;
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
 - with --million: the same warm query on 1,000,000 incidents in 100 files, and one edited
@@ -234,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
             json_base,
             environ={**env, "SAHEL_TIMELINE_NOW": PAST_NOW},
         )
+        if query == "export":
+            row(
+                f"{size}: warm export html (filtered)",
+                cli("export", "--store", str(store), "--format", "html", *FILTERS),
+                warm,
+            )
         if not args.quick:
             folder = scratch / f"shards-{size}"
             generate(size, folder, shards=100)

@@ -456,8 +456,10 @@ def test_every_brief_from_imported_entries_carries_acleds_attribution(tmp_path, 
     assert result.exit_code == 0, result.output
     text = result.stdout
     if format_name == "html":
-        assert "<dt>Source</dt><dd>Source: Armed Conflict Location &amp; Event Data" in text
-        assert "accessed 2025-01-15." in text
+        line = "Source: Armed Conflict Location &amp; Event Data Project (ACLED)"
+        header, credits = text.split("</header>")[0], text.split('<footer id="credits">')[1]
+        assert line in header and line in credits  # under the title, and in the credits
+        assert "accessed 2025-01-15." in header
     elif format_name == "timelinejs":
         assert "Armed Conflict Location &amp; Event Data Project (ACLED)" in text
         assert "https://acleddata.com/; accessed 2025-01-15." in text

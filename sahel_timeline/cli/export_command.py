@@ -160,6 +160,8 @@ def export(
         now=query.now,
         generated_on=_generation_day(),
         filter_lines=tuple(query_request.describe(query, loaded.registry)),
+        since=query.filter.since,
+        until=query.filter.until,
         order=query.sort + (", reversed" if query.reverse else ""),
         options=ExportOptions(
             columns=cast(CsvColumns, _value(columns)),

@@ -110,5 +110,10 @@ def _section(incident: Incident, registry: GroupRegistry) -> list[str]:
 def _escape_autolink(url: str) -> str:
     # Inside `<...>` an autolink takes everything but spaces, `<` and `>`, which
     # `safe_link_url` already refused; percent-encode the characters that would end a
-    # table cell or confuse a reader, in case a renderer is stricter than CommonMark.
-    return url.replace("|", "%7C").replace("`", "%60")
+    # table cell or confuse a reader, in case a renderer is stricter than CommonMark. A `:`
+    # after the host is encoded too (the same address), or GitHub shows `?q=:fire:` as an
+    # emoji in the link's text.
+    url = url.replace("|", "%7C").replace("`", "%60")
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host}{slash}{path.replace(':', '%3A')}"
