@@ -14,11 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
+from sahel_timeline.engine import sort_incidents
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export import export as core_export
 from sahel_timeline.export.escaping import FORMULA_STARTS
 from sahel_timeline.labels import date_label
-from sahel_timeline.query import sort_incidents
 from sahel_timeline.store import load_store
 
 DATA = Path(__file__).resolve().parent / "data"
