@@ -45,7 +45,7 @@ def git(cwd: Path, *arguments: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def hook_repository(tmp_path_factory: pytest.TempPathFactory, git_installed: None) -> Path:
     """A git repository holding the current code, committed (pre-commit reads a commit)."""
     copy = tmp_path_factory.mktemp("hook-repository")
     for name in PROJECT_FILES:
