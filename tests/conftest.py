@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 import typer.rich_utils
@@ -52,30 +53,32 @@ def git_installed() -> None:
         pytest.skip("git is not installed (this test builds a git repository)")
 
 
-@pytest.fixture(autouse=True)
-def own_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def own_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The runner's environment cannot change what a test sees.
 
-    Typer reads TERMINAL_WIDTH and the colour variables once, when `typer.rich_utils` is
-    first imported: its attributes are reset here too (restored afterwards), so that neither
-    the first test to import it nor the machine's environment decides the others' output;
-    the width of help and usage errors then follows COLUMNS, as in the product's own output.
-    Git gets an empty global config and no system config, so that a user's
-    `commit.gpgsign = true` or hooks path cannot break a test's commits.
+    Set for the whole session (module fixtures build git repositories too); each test's
+    own monkeypatching is undone after it, back to this. Typer reads TERMINAL_WIDTH and the
+    colour variables once, when `typer.rich_utils` is first imported: its attributes are
+    reset here too, so that neither the first test to import it nor the machine's
+    environment decides the others' output; the width of help and usage errors then
+    follows COLUMNS, as in the product's own output. Git gets an empty global config and no
+    system config, so that a user's `commit.gpgsign = true` or hooks path cannot break a
+    test's commits.
     """
-    for name in list(os.environ):
-        if name.startswith(CLEARED_PREFIXES) or name in CLI_ENV_UNSET:
-            monkeypatch.delenv(name)
-    for name, value in CLI_ENV.items():
-        monkeypatch.setenv(name, value)
-    git_config = tmp_path_factory.mktemp("git-config") / "gitconfig"
-    git_config.touch()
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(git_config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setattr(typer.rich_utils, "MAX_WIDTH", None)
-    monkeypatch.setattr(typer.rich_utils, "FORCE_TERMINAL", False)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in list(os.environ):
+            if name.startswith(CLEARED_PREFIXES) or name in CLI_ENV_UNSET:
+                patch.delenv(name)
+        for name, value in CLI_ENV.items():
+            patch.setenv(name, value)
+        git_config = tmp_path_factory.mktemp("git-config") / "gitconfig"
+        git_config.touch()
+        patch.setenv("GIT_CONFIG_GLOBAL", str(git_config))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        patch.setattr(typer.rich_utils, "MAX_WIDTH", None)
+        patch.setattr(typer.rich_utils, "FORCE_TERMINAL", False)
+        yield
 
 
 @pytest.fixture
