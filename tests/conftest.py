@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import traceback
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import typer.rich_utils
+from typer.testing import CliRunner
 
 # Plain, narrow, colourless output whatever the terminal or CI the tests run in.
 CLI_ENV = {
@@ -79,6 +82,25 @@ def own_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         patch.setattr(typer.rich_utils, "MAX_WIDTH", None)
         patch.setattr(typer.rich_utils, "FORCE_TERMINAL", False)
         yield
+
+
+@pytest.fixture(autouse=True)
+def commands_never_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command run through CliRunner fails its test if it ended in an exception.
+
+    CliRunner turns an uncaught exception into exit code 1, the code of a real finding, so
+    a test that expects exit 1 would otherwise pass on a traceback: a user never sees one.
+    """
+    invoke = CliRunner.invoke
+
+    def checked_invoke(self: CliRunner, *args: Any, **kwargs: Any) -> Any:
+        result = invoke(self, *args, **kwargs)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            trace = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
+            pytest.fail(f"the command crashed: {result.exception!r}\n{trace}")
+        return result
+
+    monkeypatch.setattr(CliRunner, "invoke", checked_invoke)
 
 
 @pytest.fixture
