@@ -72,10 +72,13 @@ def domain_errors() -> Iterator[None]:
 
 
 def today(now_option: str | None = None) -> dt.date:
+    """The day relative dates are read against; a bad value is a usage error that names
+    where it came from (the option, or the variable, which the core's message names)."""
     try:
         return resolve_now(now_option, environ())
     except DateInputError as error:
-        raise fail(f"--now / SAHEL_TIMELINE_NOW: {error}", ExitCode.USAGE) from None
+        source = "--now: " if now_option is not None else ""
+        raise fail(f"{source}{error}", ExitCode.USAGE) from None
 
 
 def selected_store_path(store_option: str | None) -> Path:
@@ -103,8 +106,7 @@ def open_store(store_option: str | None, now_option: str | None = None) -> Store
         )
     if store.errors:
         console = stderr_console()
-        for finding in store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]:
-            console.print(Text(str(finding)))
+        print_findings(store.errors[:MAX_ERRORS_SHOWN_ON_LOAD], console)
         more = len(store.errors) - MAX_ERRORS_SHOWN_ON_LOAD
         if more > 0:
             console.print(Text(f"... and {more} more"))
