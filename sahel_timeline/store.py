@@ -189,7 +189,7 @@ def load_file_source(
     if data is None:
         return FileSource.from_content(FileContent(name, findings=unreadable))
     if cache is None:
-        return FileSource.from_content(load_file_bytes(data, name))
+        return FileSource.from_content(parse_and_validate(data, name, progress))
     key = content_key(data)
     cached = cache.get(name, path, key)
     if cached is not None:
