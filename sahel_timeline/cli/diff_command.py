@@ -12,6 +12,7 @@ import typer
 from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, domain_errors, selected_store_path, today
 from sahel_timeline.diff import DIFF_FORMATTERS, diff_against_revision
+from sahel_timeline.findings import count_by_severity
 
 
 class DiffFormat(str, Enum):
@@ -60,6 +61,6 @@ def diff(
     sys.stdout.write(DIFF_FORMATTERS[output_format.value](result))
     if current.errors:
         sys.stderr.write(
-            f"note: the store has {len(current.errors)} error(s); records with errors are left "
-            "out of the comparison (run sahel-timeline validate)\n"
+            f"note: the store has {count_by_severity(current.errors)[0]:,} error(s); records "
+            "with errors are left out of the comparison (run sahel-timeline validate)\n"
         )

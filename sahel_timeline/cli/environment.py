@@ -22,7 +22,7 @@ from sahel_timeline.cache import Cache
 from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.dates import DateInputError, resolve_now
 from sahel_timeline.errors import ExitCode, SahelError
-from sahel_timeline.findings import Finding
+from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.store import Store, load_store, locate_store
 
 MAX_ERRORS_SHOWN_ON_LOAD = 5
@@ -106,13 +106,14 @@ def open_store(store_option: str | None, now_option: str | None = None) -> Store
         )
     if store.errors:
         console = stderr_console()
-        print_findings(store.errors[:MAX_ERRORS_SHOWN_ON_LOAD], console)
-        more = len(store.errors) - MAX_ERRORS_SHOWN_ON_LOAD
+        shown = store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]
+        print_findings(shown, console)
+        errors, _ = count_by_severity(store.errors)
+        more = errors - sum(finding.count for finding in shown)
         if more > 0:
-            console.print(Text(f"... and {more} more"))
+            console.print(Text(f"... and {more:,} more"))
         raise fail(
-            f"the store has {len(store.errors)} error(s); "
-            "run `sahel-timeline validate` to see them all"
+            f"the store has {errors:,} error(s); run `sahel-timeline validate` to see them all"
         )
     return store
 
