@@ -84,6 +84,8 @@ def visible_text(text: str, *, keep_newlines: bool = False) -> str:
     """
     if not keep_newlines:
         text = _WHITE_SPACE.sub(" ", text).strip()
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without looking at each character
     out: list[str] = []
     for char in text:
         if char == "\n" and keep_newlines:

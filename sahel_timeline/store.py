@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, overload
 
 from sahel_timeline.cache import Cache, content_key, file_fingerprint, store_key
 from sahel_timeline.errors import SahelError
@@ -99,6 +99,38 @@ class Store:
         if self._incidents is not None:
             return [self._incidents[row] for row in rows]
         return [self._record(row) for row in rows]
+
+    def select_lazily(self, query: Query, *, apply_limit: bool = True) -> Sequence[Incident]:
+        """What `select` returns, each incident built only when it is read: a view can write
+        the first entries of a long result before the others are built."""
+        if not apply_limit and query.limit is not None:
+            query = dataclasses.replace(query, limit=None)
+        rows = select_rows(self.index, query, self.registry)
+        if rows is None or self._incidents is not None:
+            return self.select(query)
+        return _LazyIncidents(self._record, rows)
+
+
+class _LazyIncidents(Sequence[Incident]):
+    """Incidents of the given rows, built one by one as they are read (and not kept)."""
+
+    def __init__(self, record: Callable[[int], Incident], rows: list[int]) -> None:
+        self._record = record
+        self._rows = rows
+
+    @overload
+    def __getitem__(self, position: int) -> Incident: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Incident]: ...
+
+    def __getitem__(self, position: int | slice) -> Incident | Sequence[Incident]:
+        if isinstance(position, slice):
+            return _LazyIncidents(self._record, self._rows[position])
+        return self._record(self._rows[position])
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 class _IncidentsById(Mapping[str, Incident]):

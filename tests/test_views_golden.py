@@ -5,6 +5,7 @@ Regenerate them after an intended change (see golden_files.py), then review the 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from sahel_timeline.cli.app import app
 REPOSITORY = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "golden" / "views"
+URL_LINE = re.compile(r"^ *https?://\S+$")
 
 STORES = {
     "curated": (REPOSITORY / "incidents.yaml", "2018-03-02-ouagadougou-embassy-army-hq"),
@@ -26,8 +28,21 @@ VIEWS = {
     "timeline-year": ["timeline", "--group-by", "year"],
     "timeline-month": ["timeline", "--group-by", "month"],
     "timeline-country": ["timeline", "--group-by", "country"],
+    # Spans that began earlier (Barkhane; the fixture's March-April span) open the period.
+    "timeline-ongoing": [
+        "timeline",
+        "--since",
+        "2018-04",
+        "--until",
+        "2018-08",
+        "--group-by",
+        "month",
+        "--no-pager",
+    ],
+    "timeline-around": ["timeline", "--around", "2018-07-29", "--window", "2w"],
     "show": ["show", "{incident}"],
     "stats-year": ["stats", "--by", "year"],
+    "stats-month": ["stats", "--by", "month"],
     "stats-group": ["stats", "--by", "group"],
     "stats-tactic": ["stats", "--by", "tactic"],
     "groups": ["groups"],
@@ -57,5 +72,7 @@ def test_view_matches_its_golden_file(store: str, view: str, width: int) -> None
     }
     result = CliRunner().invoke(app, [*args, "--store", str(path)], env=env)
     assert result.exit_code == 0, result.output
-    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    # Only a URL, never cut in two, may run past the width.
+    lines = [line for line in result.stdout.splitlines() if not URL_LINE.match(line)]
+    assert max(len(line) for line in lines) <= width
     GoldenFiles().check(GOLDEN / f"{store}-{view}-{width}.txt", result.stdout_bytes)

@@ -25,7 +25,15 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
-from sahel_timeline.dates import DateInputError, parse_date_bound, resolve_now
+from sahel_timeline.cli.completion import complete_group
+from sahel_timeline.dates import (
+    DateInputError,
+    is_iso_date,
+    parse_date_bound,
+    parse_date_period,
+    parse_duration,
+    resolve_now,
+)
 from sahel_timeline.query import (
     SORT_KEYS,
     STATUS_FILTERS,
@@ -38,6 +46,7 @@ from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import KINDS
 
 FILTERS_PANEL = "Filters"
+DEFAULT_WINDOW = "7d"
 ORDER_PANEL = "Order and limit"
 
 # Choices as Enums: Typer lists them in the help, completes them and rejects other values.
@@ -81,6 +90,8 @@ class QueryRequest:
     sort: str = "date"
     reverse: bool = False
     now: str | None = None
+    around: str | None = None
+    window: str | None = None
 
     def build(self, registry: GroupRegistry, environ: Mapping[str, str]) -> Query:
         """The Query these options ask for; typer.BadParameter (exit code 2) when they are bad."""
@@ -88,8 +99,7 @@ class QueryRequest:
             now = resolve_now(self.now, environ)
         except DateInputError as error:
             raise _bad_parameter(str(error), "--now" if self.now is not None else None) from None
-        since = self._date_bound(self.since, now, "since")
-        until = self._date_bound(self.until, now, "until")
+        since, until = self.date_bounds(now)
         try:
             flt = build_filter(
                 since=since,
@@ -117,6 +127,48 @@ class QueryRequest:
             now=now,
         )
 
+    def date_bounds(self, now: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """The since and until days these options give: --around and --window are a slice
+        of the period named by --around, widened by the window on both sides."""
+        if self.around is None:
+            if self.window is not None:
+                raise _bad_parameter("--window needs --around DATE", "--window")
+            return self._date_bound(self.since, now, "since"), self._date_bound(
+                self.until, now, "until"
+            )
+        if self.since is not None or self.until is not None:
+            raise _bad_parameter(
+                "--around gives both bounds; use it without --since and --until", "--around"
+            )
+        try:
+            first, last = parse_date_period(self.around, now=now)
+        except DateInputError as error:
+            raise _bad_parameter(str(error), "--around") from None
+        try:
+            window = parse_duration(self.window or DEFAULT_WINDOW)
+        except DateInputError as error:
+            raise _bad_parameter(str(error), "--window") from None
+        return window.before(first), window.after(last)
+
+    def date_readings(self, now: dt.date) -> list[str]:
+        """How the dates typed in words were read, for the footer: `--since "mars 2018" read
+        as 2018-03-01 to 2018-03-31`. ISO dates need no explanation and get none."""
+        readings = []
+        for option, text in (("--since", self.since), ("--until", self.until)):
+            if text is not None and not is_iso_date(text):
+                first, last = parse_date_period(text, now=now)
+                readings.append(f'{option} "{text}" read as {_span(first, last)}')
+        if self.around is not None:
+            first, last = parse_date_period(self.around, now=now)
+            since, until = self.date_bounds(now)
+            assert since is not None and until is not None
+            window = parse_duration(self.window or DEFAULT_WINDOW)
+            readings.append(
+                f'--around "{self.around}" ({_span(first, last)}) and {window} either side: '
+                f"{_span(since, until)}"
+            )
+        return readings
+
     @staticmethod
     def _date_bound(text: str | None, now: dt.date, side: str) -> dt.date | None:
         if text is None:
@@ -125,6 +177,10 @@ class QueryRequest:
             return parse_date_bound(text, now=now, side="since" if side == "since" else "until")
         except DateInputError as error:
             raise _bad_parameter(str(error), f"--{side}") from None
+
+
+def _span(first: dt.date, last: dt.date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
 
 
 def _bad_parameter(message: str, option: str | None) -> typer.BadParameter:
@@ -141,7 +197,8 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
             typer.Option(
                 "--since",
                 metavar=_DATE,
-                help="Keep entries that end on or after this date, ISO or words like 'last year'.",
+                help="Keep entries that end on or after this date: ISO, or English or French words "
+                "('last March', 'mars 2018').",
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -154,6 +211,31 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--until",
                 metavar=_DATE,
                 help="Keep entries that start on or before this date; a period counts whole.",
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "around",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--around",
+                metavar=_DATE,
+                help="Keep entries near this date or period, --window either side (instead of "
+                "--since and --until).",
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "window",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--window",
+                metavar="SPAN",
+                help=f"How far either side of --around: 7d, 2w, 3m, 1y (default {DEFAULT_WINDOW}).",
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -178,6 +260,7 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--group",
                 metavar="NAME",
                 help="Keep entries by this group, its affiliates and components; repeatable.",
+                autocompletion=complete_group,
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -383,6 +466,8 @@ def _request_from(values: Mapping[str, Any]) -> QueryRequest:
         sort=_plain(sort) if sort is not None else "date",
         reverse=bool(values.get("reverse")),
         now=values.get("now"),
+        around=values.get("around"),
+        window=values.get("window"),
     )
 
 
