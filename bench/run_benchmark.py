@@ -11,12 +11,15 @@ scenario's baseline:
 - warm export    (`export --format csv --country Mali --since 2018 --until 2018`, or the
   same filters on `timeline` when export is not available) vs a bare `json.load` of the
   same data as JSON;
+- warm export html (the brief, with the same filters) vs the warm csv export above;
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
 - `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
 - warm `timeline` of every entry (the analyst's main view, piped) vs a warm `export --format
   json` of the same entries, at --timeline-sizes (5,000 and 100,000 by default); and the
   time to its first screen (40 lines read from the pipe), which should not grow with size;
+- `import-acled` of 5,000 synthetic ACLED events into a new file, and the same import
+  again (nothing changes), vs a bare `csv.reader` pass over the export;
 - `yq` on the same file when it is installed (for scale only).
 Scratch files go to a temporary folder (or --out).
 """
@@ -40,9 +43,11 @@ REPOSITORY = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPOSITORY))
 
+from generate_acled import write as write_acled  # noqa: E402
 from generate_store import generate  # noqa: E402
 
 PYTHON = sys.executable
+ACLED_EVENTS = 5000
 FILTERS = ["--country", "Mali", "--since", "2018", "--until", "2018"]
 
 
@@ -167,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             cli(query, "--store", str(store), *query_args, *FILTERS),
             json_base,
         )
+        if query == "export":
+            row(
+                f"{size}: warm export html (filtered)",
+                cli("export", "--store", str(store), "--format", "html", *FILTERS),
+                warm,
+            )
         if not args.quick:
             folder = scratch / f"shards-{size}"
             generate(size, folder, shards=100)
@@ -192,6 +203,21 @@ def main(argv: list[str] | None = None) -> int:
         row(f"{size}: warm timeline (all)", cli("timeline", *everything), export_json)
         row(f"{size}: timeline first screen", cli("timeline", *everything), export_json,
             wrapper=_FIRST_SCREEN_WRAPPER)  # fmt: skip
+    export = write_acled(ACLED_EVENTS, scratch / f"acled-{ACLED_EVENTS}.csv")
+    read_csv = f"import csv; list(csv.reader(open({str(export)!r}, newline='')))"
+    csv_base = row(f"acled {ACLED_EVENTS}: bare csv.reader", [PYTHON, "-c", read_csv])
+    into = scratch / "acled-import.yaml"
+    import_command = cli("import-acled", str(export), "--into", str(into))
+    times, peaks = [], []
+    for _ in range(args.runs):  # the file is removed first, outside the timed command
+        into.unlink(missing_ok=True)
+        seconds, peak = measure(import_command, env, 1)
+        times.append(seconds)
+        peaks.append(peak)
+    first = statistics.median(times)
+    rows.append((f"acled {ACLED_EVENTS}: import-acled (new file)", first, max(peaks),
+                 f"{first / csv_base[0]:.2f}x"))  # fmt: skip
+    row(f"acled {ACLED_EVENTS}: import-acled again (unchanged)", import_command, csv_base)
     curated = REPOSITORY / "incidents.yaml"
     imports = row("bare import typer, rich, yaml",
                   [PYTHON, "-c", "import typer, rich.console, yaml"])  # fmt: skip

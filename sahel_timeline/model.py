@@ -186,6 +186,12 @@ class Incident:
     # Positions (line, column) of values that cross-record checks point at, by path:
     # "id", "related.0", "perpetrators.1.group", "date"...
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The event may lie this many days either side of `date` (ACLED's week precision:
+    # `date` is the week's midpoint, the day an analyst counts it by).
+    date_margin_days: int | None = None
+    # Groups of the registry the incident targeted (the forces behind `targets`), by
+    # reference like perpetrators: they are never perpetrators.
+    target_groups: tuple[str, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -213,6 +219,7 @@ class Group:
     extensions: dict[str, Any] = field(default_factory=dict)
     origin: Origin | None = None
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    kind: str | None = None  # one of vocab.ACTOR_KINDS; None when not said
 
     @property
     def display_name(self) -> str:

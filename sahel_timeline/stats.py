@@ -148,6 +148,7 @@ class GroupCount:
 
     own: int
     family: int
+    targeted: int = 0  # incidents that name the group in target_groups
 
 
 def incidents_per_group(
@@ -159,7 +160,10 @@ def incidents_per_group(
     components, transitively.
     """
     named_by: list[set[str]] = []
+    targeted: dict[str, int] = {}
     for incident in incidents:
+        for target in {g.id for g in map(registry.resolve, incident.target_groups) if g}:
+            targeted[target] = targeted.get(target, 0) + 1
         named = set()
         for perpetrator in incident.perpetrators:
             group = registry.resolve(perpetrator.group)
@@ -173,6 +177,7 @@ def incidents_per_group(
         counts[group.id] = GroupCount(
             own=sum(1 for named in named_by if group.id in named),
             family=sum(1 for named in named_by if named & family),
+            targeted=targeted.get(group.id, 0),
         )
     return counts
 

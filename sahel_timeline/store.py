@@ -440,6 +440,9 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {', '.join(shown)}?)" if shown else ""
 
 
+IMPORTED_ID_PREFIX = "acled-"  # ids the ACLED importer owns
+
+
 def check_incidents(
     index: IncidentIndex,
     registry: GroupRegistry,
@@ -462,24 +465,30 @@ def check_incidents(
     group_names += [name for group in registry for name in group.names()]
     # Rows name the same few groups again and again: each packed list is resolved once.
     unknown_of: dict[str, list[tuple[int, str]]] = {}
-    same_day: dict[tuple[str, str, str], int] = {}
+    same_day: dict[tuple[str, str, str, bool], int] = {}
     ids, dates, kinds, places, codes = (
         index.ids, index.dates, index.kinds, index.places, index.country_codes,
     )  # fmt: skip
-    for row, (groups, related_ids) in enumerate(
-        zip(index.perpetrator_groups, index.related, strict=True)
-    ):
-        unknown = unknown_of.get(groups)
+
+    def unknown_groups(packed: str) -> list[tuple[int, str]]:
+        unknown = unknown_of.get(packed)
         if unknown is None:
-            unknown = unknown_of[groups] = [
+            unknown = unknown_of[packed] = [
                 (position, group)
-                for position, group in enumerate(index.values(groups))
+                for position, group in enumerate(index.values(packed))
                 if registry.resolve(group) is None
             ]
-        for position, group in unknown:
-            message = f"unknown group {group!r}{suggest(group, group_names)}"
-            path = f"perpetrators.{position}.group"
-            findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
+        return unknown
+
+    for row, (groups, targeted, related_ids) in enumerate(
+        zip(index.perpetrator_groups, index.target_groups, index.related, strict=True)
+    ):
+        for paths, packed in (("perpetrators.{}.group", groups), ("target_groups.{}", targeted)):
+            for position, group in unknown_groups(packed) if packed else ():
+                message = f"unknown group {group!r}{suggest(group, group_names)}"
+                findings.append(
+                    _finding(record(row), paths.format(position), ERROR, "unknown-group", message)
+                )
         incident_id = ids[row]
         for position, related in enumerate(index.values(related_ids) if related_ids else ()):
             if related in unloaded_ids and related != incident_id:
@@ -492,15 +501,20 @@ def check_incidents(
                 )
         place = places[row]
         if place and len(dates[row]) == DAY_PRECISION_LENGTH and kinds[row] != MILESTONE:
-            key = (dates[row], codes[row] or "", place.casefold())
-            first = same_day.get(key)
+            # Two events of one dataset with distinct ids are distinct events (ACLED's
+            # `acled-` entries): only an entry and one of another origin can duplicate.
+            imported = incident_id.startswith(IMPORTED_ID_PREFIX)
+            key = (dates[row], codes[row] or "", place.casefold(), imported)
+            other = (*key[:3], not imported)
+            first = same_day.get(key) if not imported else None
+            if first is None:
+                first = same_day.get(other)
             if first is not None:
                 message = f"same day and place as {ids[first]!r} ({where(first)}): a duplicate?"
                 findings.append(
                     _finding(record(row), "date", WARNING, "possible-duplicate", message)
                 )
-            else:
-                same_day[key] = row
+            same_day.setdefault(key, row)
     return findings
 
 

@@ -45,7 +45,7 @@ _OPT_STR = frozenset({str, type(None)})
 _OPT_INT = frozenset({int, type(None)})
 DEFAULT_SEPARATOR = "|"  # JSON writes it as is (a control character needs an escape)
 _LIST_COLUMNS = ("perpetrator_groups", "perpetrator_statuses", "tactics", "targets", "tags",
-                 "related")  # fmt: skip
+                 "related", "target_groups")  # fmt: skip
 
 
 @dataclass
@@ -73,6 +73,7 @@ class IncidentIndex:
     targets: list[str] = field(default_factory=list)  # packed
     tags: list[str] = field(default_factory=list)  # packed
     related: list[str] = field(default_factory=list)  # packed
+    target_groups: list[str] = field(default_factory=list)  # as written; packed
     separator: str = DEFAULT_SEPARATOR
 
     def __len__(self) -> int:
@@ -110,6 +111,7 @@ class IncidentIndex:
                 "targets": [incident.targets for incident in items],
                 "tags": [incident.tags for incident in items],
                 "related": [incident.related for incident in items],
+                "target_groups": [incident.target_groups for incident in items],
             }
         )
         return index
@@ -188,6 +190,7 @@ _COLUMN_TYPES: dict[str, frozenset[object]] = {
     "targets": _STR,
     "tags": _STR,
     "related": _STR,
+    "target_groups": _STR,
 }
 _COLUMNS = tuple(f.name for f in fields(IncidentIndex) if f.name != "separator")
 assert set(_COLUMNS) == set(_COLUMN_TYPES)

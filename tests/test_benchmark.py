@@ -20,5 +20,5 @@ def test_the_benchmark_completes_and_prints_its_table(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("sahel-timeline benchmark:")
     for scenario in ("bare yaml.load CSafeLoader", "bare json.load", "cold validate",
-                     "warm", "curated: timeline"):  # fmt: skip
+                     "warm", "curated: timeline", "import-acled (new file)"):  # fmt: skip
         assert any(scenario in line for line in lines), scenario

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from sahel_timeline.export.escaping import (
+    WORD_JOINER,
     escape_html,
     escape_html_lines,
     escape_markdown,
@@ -40,7 +41,7 @@ TEXTS = st.lists(st.one_of(SPECIAL, st.text(max_size=5)), max_size=12).map("".jo
 
 def _expected_markdown_text(text: str) -> str:
     lines = LINE_BREAK.split(text.replace("\x00", "\ufffd").strip())
-    return "\n".join(lines)
+    return "\n".join(lines).replace(WORD_JOINER, "")
 
 
 def _inline_text(tokens: list) -> str:
@@ -54,7 +55,9 @@ def _inline_text(tokens: list) -> str:
             out.append("\n")
         else:
             raise AssertionError(f"unexpected markup {token.type}")
-    return "".join(out)
+    # The invisible joiners that keep `:fire:` and `@name` from becoming an emoji or a
+    # mention are not part of the text a reader sees.
+    return "".join(out).replace(WORD_JOINER, "")
 
 
 @settings(max_examples=400)
@@ -91,6 +94,29 @@ def test_escaped_markdown_cells_keep_every_column(cells: list[str]) -> None:
 def test_each_owasp_formula_prefix_gets_a_leading_quote(prefix: str) -> None:
     assert neutralise_formula(prefix + "HYPERLINK(1)") == "'" + prefix + "HYPERLINK(1)"
     assert neutralise_formula(prefix) == "'" + prefix
+
+
+# What GitHub turns into an emoji or a notification in the text of a rendered document.
+GITHUB_EMOJI = re.compile(r":[\w+-]+:")
+GITHUB_MENTION = re.compile(r"(?<!\w)@[A-Za-z0-9]")
+
+
+@settings(max_examples=300)
+@given(TEXTS)
+@example(":fire: for @jnim and @org/team :+1:")
+@example("**@name** and _:fire:_")
+def test_escaped_markdown_shows_no_emoji_or_mention_on_github(text: str) -> None:
+    tokens = MARKDOWN.parse(escape_markdown(text))
+    shown = "".join(
+        child.content for t in tokens for child in t.children or [] if child.type == "text"
+    )
+    assert not GITHUB_EMOJI.search(shown), shown
+    assert not GITHUB_MENTION.search(shown), shown
+
+
+def test_shortcodes_and_mentions_read_as_written() -> None:
+    tokens = MARKDOWN.parse(escape_markdown(":fire: @jnim"))
+    assert _inline_text(tokens[1].children) == ":fire: @jnim"
 
 
 @given(st.text())

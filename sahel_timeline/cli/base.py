@@ -60,6 +60,7 @@ COMMAND_MODULES = {
     "schema": "schema_command",
     "diff": "diff_command",
     "import-acled": "import_command",
+    "link": "link_command",
 }
 
 

@@ -41,9 +41,11 @@ from sahel_timeline.query import (
     QueryError,
     SortKey,
     build_filter,
+    describe_filter,
 )
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.vocab import KINDS
+from sahel_timeline.visible import visible_text
+from sahel_timeline.vocab import ACTOR_KINDS, KINDS
 
 FILTERS_PANEL = "Filters"
 DEFAULT_WINDOW = "7d"
@@ -51,6 +53,7 @@ ORDER_PANEL = "Order and limit"
 
 # Choices as Enums: Typer lists them in the help, completes them and rejects other values.
 StatusChoice = enum.Enum("StatusChoice", {value: value for value in STATUS_FILTERS}, type=str)  # type: ignore[misc]
+ActorKindChoice = enum.Enum("ActorKindChoice", {value: value for value in ACTOR_KINDS}, type=str)  # type: ignore[misc]
 KindChoice = enum.Enum("KindChoice", {value: value for value in KINDS}, type=str)  # type: ignore[misc]
 SortChoice = enum.Enum("SortChoice", {value: value for value in SORT_KEYS}, type=str)  # type: ignore[misc]
 
@@ -60,6 +63,7 @@ _OPTION_OF_FIELD = {
     "until": "--until",
     "countries": "--country",
     "groups": "--group",
+    "actor_kinds": "--actor-kind",
     "statuses": "--status",
     "tactics": "--tactic",
     "targets": "--target",
@@ -79,6 +83,7 @@ class QueryRequest:
     until: str | None = None
     countries: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    actor_kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     tactics: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -105,7 +110,7 @@ class QueryRequest:
                 since=since,
                 until=until,
                 countries=self.countries,
-                groups=self.groups,
+                groups=self._groups(registry),
                 statuses=self.statuses,
                 tactics=self.tactics,
                 targets=self.targets,
@@ -126,6 +131,43 @@ class QueryRequest:
             limit=self.limit,
             now=now,
         )
+
+    def _groups(self, registry: GroupRegistry) -> tuple[str, ...]:
+        """--group, narrowed by --actor-kind to the groups of those kinds (the filter
+        engine knows groups, not kinds: a kind is the set of the registry's groups of it)."""
+        if not self.actor_kinds:
+            return self.groups
+        of_kind = [group.id for group in registry if group.kind in self.actor_kinds]
+        if self.groups:
+            wanted = set()
+            for reference in self.groups:
+                group = registry.resolve(reference)
+                wanted |= registry.family(group.id) if group else {reference}
+            unknown = [ref for ref in self.groups if registry.resolve(ref) is None]
+            of_kind = [*unknown, *(group_id for group_id in of_kind if group_id in wanted)]
+        if not of_kind:
+            kinds = ", ".join(self.actor_kinds)
+            raise _bad_parameter(
+                f"no group {'of those' if self.groups else 'in the registry'} has the kind "
+                f"{kinds} (the groups command shows each group's kind; a group without "
+                "`kind:` in the registry has none)",
+                "--actor-kind",
+            )
+        return tuple(of_kind)
+
+    def describe(self, query: Query, registry: GroupRegistry) -> list[str]:
+        """The filter in plain lines (`describe_filter`), saying `actor kind: state-force`
+        rather than listing every group of that kind."""
+        lines = describe_filter(query.filter, registry)
+        if not self.actor_kinds:
+            return lines
+        kept = [line for line in lines if not line.startswith("group: ")]
+        extra = [f"actor kind: {', '.join(self.actor_kinds)}"]
+        if self.groups:
+            extra.insert(0, f"group: {', '.join(self.groups)}")
+        at = next((i for i, line in enumerate(kept) if not line.startswith(("since ", "until ",
+                   "country: "))), len(kept))  # fmt: skip
+        return [*kept[:at], *extra, *kept[at:]]
 
     def date_bounds(self, now: dt.date) -> tuple[dt.date | None, dt.date | None]:
         """The since and until days these options give: --around and --window are a slice
@@ -184,7 +226,9 @@ def _span(first: dt.date, last: dt.date) -> str:
 
 
 def _bad_parameter(message: str, option: str | None) -> typer.BadParameter:
-    return typer.BadParameter(message, param_hint=f"'{option}'" if option else None)
+    """A usage error on one line: a suggested name from the store cannot break the line or
+    drive the terminal."""
+    return typer.BadParameter(visible_text(message), param_hint=f"'{option}'" if option else None)
 
 
 # The parameters `query_options` adds: (python name, annotation, default).
@@ -261,6 +305,23 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 metavar="NAME",
                 help="Keep entries by this group, its affiliates and components; repeatable.",
                 autocompletion=complete_group,
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "actor_kinds",
+        Annotated[
+            list[ActorKindChoice] | None,
+            typer.Option(
+                "--actor-kind",
+                metavar="KIND",
+                case_sensitive=False,
+                help=(
+                    "Keep entries whose perpetrators are groups of this kind: "
+                    + ", ".join(ACTOR_KINDS)
+                    + "; repeatable."
+                ),
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -455,6 +516,7 @@ def _request_from(values: Mapping[str, Any]) -> QueryRequest:
         until=values.get("until"),
         countries=many("countries"),
         groups=many("groups"),
+        actor_kinds=many("actor_kinds"),
         statuses=many("statuses"),
         tactics=many("tactics"),
         targets=many("targets"),

@@ -11,7 +11,6 @@ from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
-from sahel_timeline.query import describe_filter
 from sahel_timeline.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
@@ -53,6 +52,6 @@ def stats(
     from sahel_timeline.render.stats_view import render_stats
 
     with view_output(no_pager, environ()) as output:
-        filters = describe_filter(query.filter, loaded.registry)
+        filters = query_request.describe(query, loaded.registry)
         dates_read = query_request.date_readings(query.now or today(query_request.now))
         render_stats(result, filters, output.console, dates_read)

@@ -16,7 +16,6 @@ from sahel_timeline.model import Incident
 from sahel_timeline.query import (
     GROUP_BY,
     Query,
-    describe_filter,
     group_incidents,
 )
 from sahel_timeline.render.timeline_view import (
@@ -70,7 +69,7 @@ def timeline(
     shown = matched[: query.limit] if query.limit is not None else matched
     footer = TimelineFooter(
         total_in_store=loaded.incident_count,
-        filters=describe_filter(query.filter, loaded.registry),
+        filters=query_request.describe(query, loaded.registry),
         order=_order_description(query),
         matched=len(matched),
         dates_read=query_request.date_readings(query.now or today(query_request.now)),

@@ -16,6 +16,7 @@ from sahel_timeline.labels import (
     date_label,
     figure_detail,
     full_place_label,
+    group_label,
 )
 from sahel_timeline.model import Figure, Incident, Source
 from sahel_timeline.registry import GroupRegistry
@@ -82,7 +83,10 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
     if incident.end_date is not None and incident.end_date.precision != precision:
         precision = f"{precision} to {incident.end_date.precision}"
     date_text = Text(date)
-    date_text.append(f"  ({precision} precision)", style="dim")
+    if incident.date_margin_days:  # the day counted by, the event within the margin of it
+        date_text.append(f"  (within {incident.date_margin_days} days of that day)", style="dim")
+    else:
+        date_text.append(f"  ({precision} precision)", style="dim")
     if incident.time:
         date_text.append("  at ")
         date_text.append_text(user_text(incident.time))
@@ -97,9 +101,11 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
         table.add_row("Killed", _figure_text(incident.killed))
         table.add_row("Attackers killed", _figure_text(incident.attackers_killed))
         table.add_row("Wounded", _figure_text(incident.wounded))
+    targeted = tuple(group_label(reference, registry) for reference in incident.target_groups)
     for label, values in (
         ("Tactics", incident.tactics),
         ("Targets", incident.targets),
+        ("Groups targeted", targeted),
         ("Tags", incident.tags),
     ):
         if values:

@@ -35,11 +35,11 @@ from sahel_timeline.labels import (
     figure_phrase,
     place_label,
     status_mark,
-    visible_text,
 )
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
+from sahel_timeline.visible import visible_text
 
 if TYPE_CHECKING:
     from sahel_timeline.stats import PeriodSeries
@@ -274,7 +274,11 @@ def _has_figures(incident: Incident) -> bool:
 
 
 def _date_lines(label: str) -> list[str]:
-    """The date label on one line, or split after the dash of a long span."""
+    """The date label on one line, or split before a margin (`±3 days`) or after the dash
+    of a long span."""
+    if len(label) > DATE_WIDTH and " \u00b1" in label:
+        date, _, margin = label.partition(" \u00b1")
+        return [*_date_lines(date), f"\u00b1{margin}"]
     if len(label) <= DATE_WIDTH or "-" not in label:
         return [label]
     start, _, end = label.partition("-")
