@@ -55,7 +55,7 @@ from sahel_timeline.model import (
 )
 from sahel_timeline.store_index import FileSource, IncidentIndex
 
-CACHE_FORMAT = 5  # bump when the layout below or the meaning of a FileContent changes
+CACHE_FORMAT = 6  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 FREEZE_MIN_BYTES = 1024 * 1024  # an index of about 5,000 incidents
 CACHE_FOLDER_NAME = "sahel-timeline"
@@ -283,7 +283,7 @@ def _group_data(group: Group, file: str) -> list[Any]:
 
 
 def _finding_data(f: Finding) -> list[Any]:
-    return [f.file, f.line, f.column, f.severity, f.rule, f.message]
+    return [f.file, f.line, f.column, f.severity, f.rule, f.message, f.more]
 
 
 def _dumps(value: Any) -> bytes:
@@ -345,7 +345,7 @@ _INCIDENT_TYPES = (
 )  # fmt: skip
 _GROUP_TYPES = (str, str, _OPT_STR, list, _OPT_STR, _OPT_LIST, _OPT_STR, _OPT_STR, dict, int,
                 int, list, _OPT_STR)  # fmt: skip
-_FINDING_TYPES = (str, int, int, str, str, str)
+_FINDING_TYPES = (str, int, int, str, str, str, int)
 
 
 def _fuzzy(values: list[Any] | None) -> FuzzyDate | None:

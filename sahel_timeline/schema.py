@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from sahel_timeline.findings import ERROR, WARNING, Finding
+from sahel_timeline.findings import ERROR, WARNING, Finding, FindingsCap
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS, CONTROLS, character_class
@@ -50,10 +50,14 @@ INVALID = Invalid()
 
 @dataclass
 class Checker:
-    """Collects the findings of one file."""
+    """Collects the findings of one file, capped per rule (see `findings.FindingsCap`)."""
 
     file: str
-    findings: list[Finding] = field(default_factory=list)
+    cap: FindingsCap = field(default_factory=FindingsCap)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.cap.findings()
 
     def error(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
         self.report(at, ERROR, rule, message)
@@ -63,7 +67,7 @@ class Checker:
 
     def report(self, at: Node | tuple[int, int], severity: str, rule: str, message: str) -> None:
         line, column = at if isinstance(at, tuple) else (at.line, at.column)
-        self.findings.append(Finding(self.file, line, column, severity, rule, message))
+        self.cap.add(Finding(self.file, line, column, severity, rule, message))
 
 
 def shown(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol, overload
 from sahel_timeline.cache import Cache, content_key, file_fingerprint, store_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
-from sahel_timeline.findings import ERROR, WARNING, Finding, finding_sort_key
+from sahel_timeline.findings import ERROR, WARNING, Finding, capped, finding_sort_key
 from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.query import Query, run_query
@@ -221,7 +221,7 @@ def load_file_source(
     if data is None:
         return FileSource.from_content(FileContent(name, findings=unreadable))
     if cache is None:
-        return FileSource.from_content(load_file_bytes(data, name))
+        return FileSource.from_content(parse_and_validate(data, name, progress))
     key = content_key(data)
     cached = cache.get(name, path, key)
     if cached is not None:
@@ -308,11 +308,12 @@ def assemble_store(
     cross_record = cache.get_store_findings(key) if cache is not None and key else None
     if cross_record is None:
         unloaded_ids = {i for source in sources for i in source.unloaded_ids}
-        cross_record = check_incidents(index, registry, unloaded_ids, record, where)
+        cross_record = capped(check_incidents(index, registry, unloaded_ids, record, where))
         if cache is not None and key:
             cache.put_store_findings(key, cross_record)
     findings += cross_record
     findings += future_date_findings(index, now, record)
+    findings = capped(findings)  # one cap per rule and file across all the rules' findings
     findings.sort(key=finding_sort_key)
     return Store([s.file for s in sources], registry, index, record, findings)
 

@@ -23,15 +23,21 @@ from sahel_timeline.vocab import SCHEMA_VERSION
 
 def validate_document(root: Node | None, file: str) -> FileContent:
     checker = Checker(file)
-    content = FileContent(file, findings=checker.findings)
+    content = FileContent(file)
+    _validate_root(root, checker, content)
+    content.findings = checker.findings
+    return content
+
+
+def _validate_root(root: Node | None, checker: Checker, content: FileContent) -> None:
     if root is None:
         checker.error((1, 1), "missing-key", "the file is empty: it needs schema_version: 1")
-        return content
+        return
     if not isinstance(root, Mapping):
         checker.error(
             root, "wrong-type", "a store file is a mapping with schema_version, groups, incidents"
         )
-        return content
+        return
     for key, node in root.items.items():
         if key == "schema_version":
             version = schema.Integer().convert(node, checker)
@@ -67,7 +73,6 @@ def validate_document(root: Node | None, file: str) -> FileContent:
         checker.error(
             root, "missing-key", "the file has no schema_version (write schema_version: 1)"
         )
-    return content
 
 
 def _written_id(node: Node) -> set[str]:

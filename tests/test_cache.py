@@ -56,9 +56,9 @@ def cache_entries() -> list[Path]:
     return sorted(folder.rglob("*.json"))
 
 
-def run(cli_env: dict, *args: str) -> str:
+def run(cli_env: dict, *args: str, code: int = 0) -> str:
     result = CliRunner().invoke(app, list(args), env=cli_env)
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == code, result.output
     return result.output
 
 
@@ -352,7 +352,7 @@ def test_an_edited_file_updates_the_cross_record_findings_at_once(
     write_store(folder / "b.yaml", other, groups=False)
     assert "unknown-related" not in run(cli_env, "validate", str(folder))
     write_store(folder / "a.yaml", incident("a-2", "First attack"))
-    output = run(cli_env, "validate", str(folder))
+    output = run(cli_env, "validate", str(folder), code=1)
     assert "unknown-related" in output and "'a-1'" in output
     write_store(folder / "a.yaml", incident("a-1", "First attack"))
     assert "unknown-related" not in run(cli_env, "validate", str(folder))
@@ -365,7 +365,7 @@ def test_a_removed_file_takes_its_ids_out_of_the_cross_record_rules(
     folder.mkdir()
     write_store(folder / "a.yaml", incident("a-1", "First attack"))
     removed = write_store(folder / "b.yaml", incident("a-1", "Same id"), groups=False)
-    assert "duplicate-id" in run(cli_env, "validate", str(folder))
+    assert "duplicate-id" in run(cli_env, "validate", str(folder), code=1)
     removed.unlink()
     assert "duplicate-id" not in run(cli_env, "validate", str(folder))
 
@@ -397,12 +397,12 @@ def test_a_corrupt_index_or_record_is_ignored(store: Path, cli_env: dict, damage
 
 def test_a_corrupt_store_level_entry_is_ignored(tmp_path: Path, cli_env: dict) -> None:
     store = write_store(tmp_path / "store.yaml", incident("a-1", "First"), incident("a-1", "Again"))
-    cold = run(cli_env, "validate", str(store))
+    cold = run(cli_env, "validate", str(store), code=1)
     assert "duplicate-id" in cold
     [entry] = (Path(os.environ["XDG_CACHE_HOME"]) / "sahel-timeline" / "stores").rglob("*.json")
     for damage in (f'{{"format":{CACHE_FORMAT},"findings":[[1,2]]}}', "[]", "not json"):
         entry.write_text(damage, encoding="utf-8")
-        assert run(cli_env, "validate", str(store)) == cold
+        assert run(cli_env, "validate", str(store), code=1) == cold
 
 
 def test_the_future_date_warning_follows_today_on_a_warm_cache(tmp_path: Path) -> None:
@@ -420,7 +420,7 @@ def test_a_warm_validate_builds_no_incident(
     import sahel_timeline.cache
 
     store = write_store(tmp_path / "store.yaml", incident("a-1", "First"), incident("a-1", "Again"))
-    cold = run(cli_env, "validate", str(store))
+    cold = run(cli_env, "validate", str(store), code=1)
 
     def refuse(*args: object) -> None:
         raise AssertionError("an incident was built")
