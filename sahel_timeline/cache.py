@@ -55,7 +55,7 @@ from sahel_timeline.model import (
 )
 from sahel_timeline.store_index import FileSource, IncidentIndex
 
-CACHE_FORMAT = 4  # bump when the layout below or the meaning of a FileContent changes
+CACHE_FORMAT = 5  # bump when the layout below or the meaning of a FileContent changes
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 FREEZE_MIN_BYTES = 1024 * 1024  # an index of about 5,000 incidents
 CACHE_FOLDER_NAME = "sahel-timeline"
@@ -333,7 +333,7 @@ def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
 
 
 _DATE_TYPES = (int, _OPT_INT, _OPT_INT)
-_FIGURE_TYPES = (int, int, _OPT_INT)
+_FIGURE_TYPES = (int, _OPT_INT, _OPT_INT)
 _LOCATION_TYPES = (_OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _NUM, _NUM, _OPT_STR)
 _PERPETRATOR_TYPES = (str, str, _OPT_LIST)
 _SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR)

@@ -17,7 +17,8 @@ UNKNOWN = "unknown"
 
 
 def figure_label(figure: Figure | None) -> str:
-    """`18`, `18-19`, or `unknown` for a figure nobody reported (never `0`)."""
+    """`18`, `18-19`, `15+` (at least 15), or `unknown` for a figure nobody reported (never
+    `0`)."""
     return UNKNOWN if figure is None else str(figure)
 
 
@@ -105,11 +106,20 @@ def figure_phrase(figure: Figure | None, noun: str) -> str:
     return f"{figure} {noun}"
 
 
-def figure_detail(figure: Figure | None) -> str:
-    """`18-19 (best 18)` when a best estimate is recorded, else as `figure_label`."""
-    if figure is not None and figure.best is not None and not figure.is_exact:
-        return f"{figure} (best {figure.best})"
+def figure_words(figure: Figure | None) -> str:
+    """As `figure_label`, with an open-ended figure in words: `at least 15`."""
+    if figure is not None and figure.is_open_ended:
+        return f"at least {figure.low}"
     return figure_label(figure)
+
+
+def figure_detail(figure: Figure | None) -> str:
+    """`18-19 (best 18)` when a best estimate is recorded, `at least 15` for an open-ended
+    figure, else as `figure_label`."""
+    text = figure_words(figure)
+    if figure is not None and figure.best is not None and not figure.is_exact:
+        text += f" (best {figure.best})"
+    return text
 
 
 def status_mark(status: str) -> str:

@@ -99,22 +99,41 @@ class FuzzyDate:
 class Figure:
     """A casualty figure: a range `low..high`, with an optional best estimate.
 
+    `high` is None for an open-ended figure ("at least 15": `low` 15, no upper bound).
     An unknown figure is not a Figure at all: it is `None` on the incident.
     """
 
     low: int
-    high: int
+    high: int | None
     best: int | None = None
 
     @property
     def is_exact(self) -> bool:
         return self.low == self.high
 
+    @property
+    def is_open_ended(self) -> bool:
+        """True for "at least `low`": the sources give no upper bound."""
+        return self.high is None
+
+    @property
+    def highest_given(self) -> int:
+        """The largest number the sources give: `high`, or `low` for an open-ended figure.
+
+        What sorting and `--min-killed` compare: "at least 15" counts as 15, never more.
+        """
+        return self.low if self.high is None else self.high
+
     def __str__(self) -> str:
+        """`18`, `18-19`, or `15+` for an open-ended figure."""
+        if self.high is None:
+            return f"{self.low}+"
         return str(self.low) if self.is_exact else f"{self.low}-{self.high}"
 
     def to_data(self) -> dict[str, int]:
-        data = {"low": self.low, "high": self.high}
+        data = {"low": self.low}
+        if self.high is not None:
+            data["high"] = self.high
         if self.best is not None:
             data["best"] = self.best
         return data

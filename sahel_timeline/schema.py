@@ -287,10 +287,12 @@ class Country(Spec):
 
 @dataclass
 class Figure(Spec):
-    """A casualty figure: `18`, or `{low: 18, high: 19}` with an optional `best`."""
+    """A casualty figure: `18`, `{low: 18, high: 19}` with an optional `best`, or `{low: 15}`
+    with no `high` for "at least 15"."""
 
     description: str = (
-        "An integer >= 0, or {low, high} (optional best) with low <= best <= high. "
+        "An integer >= 0, or {low, high} (optional best) with low <= best <= high, or {low} "
+        'with no high for an open-ended figure ("at least low"). '
         "Leave it out when unknown; 0 means none."
     )
 
@@ -315,13 +317,16 @@ class Figure(Spec):
             )
             return INVALID
         parts = FIGURE_RANGE.convert(node, checker)
-        if parts is INVALID or "low" not in parts or "high" not in parts:
+        if parts is INVALID or "low" not in parts:
             return INVALID
-        low, high, best = parts["low"], parts["high"], parts.get("best")
-        if low > high:
+        low, high, best = parts["low"], parts.get("high"), parts.get("best")
+        if high is not None and low > high:
             checker.error(node, "figure-range", f"low ({low}) is greater than high ({high})")
             return INVALID
-        if best is not None and not low <= best <= high:
+        if best is not None and best < low:
+            checker.error(node, "figure-range", f"best ({best}) is below low ({low})")
+            return INVALID
+        if best is not None and high is not None and best > high:
             checker.error(node, "figure-range", f"best ({best}) is not between low and high")
             return INVALID
         return FigureValue(low, high, best)
@@ -441,7 +446,7 @@ FIGURE_RANGE = Record(
         "high": Integer(minimum=0, rule_below_minimum="negative-figure"),
         "best": Integer(minimum=0, rule_below_minimum="negative-figure"),
     },
-    required=("low", "high"),
+    required=("low",),  # no high: open-ended, "at least low"
 )
 
 

@@ -3,7 +3,8 @@
 RFC 4180 through the csv module: CRLF line ends, fields quoted when needed, UTF-8 (with a
 byte order mark for Excel when asked). Text cells that a spreadsheet would run as a formula
 get a leading `'` unless `raw` is set; number and date cells are never touched. An unknown
-figure is an empty cell, never 0. The column lists are documented in docs/exports.md.
+figure is an empty cell, never 0; an open-ended one ("at least 15") has its low, an empty
+high and its name in `open_ended`. The column lists are documented in docs/exports.md.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "id", "kind", "date", "end_date", "precision", "title", "country", "admin1", "place",
     "lat", "lon", "perpetrators", "statuses", "tactics", "targets",
     "killed_low", "killed_high", "attackers_killed_low", "attackers_killed_high",
-    "wounded_low", "wounded_high", "sources", "summary", "notes",
+    "wounded_low", "wounded_high", "open_ended", "sources", "summary", "notes",
 )  # fmt: skip
+FIGURE_FIELDS: tuple[str, ...] = ("killed", "attackers_killed", "wounded")
 
 # ACLED's current export layout (31 columns, codebook "Table 1"), in its order.
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -114,11 +116,22 @@ def _figure(figure: Figure | None) -> tuple[Cell, Cell]:
     return _number(figure.low), _number(figure.high)
 
 
+def _figure_cells(incident: Incident) -> Row:
+    """`killed_low`, `killed_high`... and `open_ended`, naming the figures given as "at
+    least low" (their high cell is empty)."""
+    cells: Row = {}
+    open_ended = []
+    for name in FIGURE_FIELDS:
+        figure: Figure | None = getattr(incident, name)
+        cells[f"{name}_low"], cells[f"{name}_high"] = _figure(figure)
+        if figure is not None and figure.is_open_ended:
+            open_ended.append(name)
+    cells["open_ended"] = _text(LIST_SEPARATOR.join(open_ended))
+    return cells
+
+
 def default_row(incident: Incident, registry: GroupRegistry) -> Row:
     location = incident.location
-    killed_low, killed_high = _figure(incident.killed)
-    attackers_low, attackers_high = _figure(incident.attackers_killed)
-    wounded_low, wounded_high = _figure(incident.wounded)
     sources = [
         f"{source.title} ({source.url})" if source.url else source.title
         for source in incident.sources
@@ -141,12 +154,7 @@ def default_row(incident: Incident, registry: GroupRegistry) -> Row:
         "statuses": _text(LIST_SEPARATOR.join(p.status for p in incident.perpetrators)),
         "tactics": _text(LIST_SEPARATOR.join(incident.tactics)),
         "targets": _text(LIST_SEPARATOR.join(incident.targets)),
-        "killed_low": killed_low,
-        "killed_high": killed_high,
-        "attackers_killed_low": attackers_low,
-        "attackers_killed_high": attackers_high,
-        "wounded_low": wounded_low,
-        "wounded_high": wounded_high,
+        **_figure_cells(incident),
         "sources": _text(LIST_SEPARATOR.join(sources)),
         "summary": _text(incident.summary),
         "notes": _text(incident.notes),

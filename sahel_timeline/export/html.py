@@ -146,9 +146,9 @@ def incident_status(incident: Incident) -> str:
 def marker_size(incident: Incident) -> int:
     """Marker diameter in pixels: by the square root of the high figure killed, so the
     area grows with the toll; unknown and zero get the smallest."""
-    if incident.killed is None or incident.killed.high <= 0:
+    if incident.killed is None or incident.killed.highest_given <= 0:
         return MIN_MARKER
-    return min(MAX_MARKER, MIN_MARKER + round(4 * math.sqrt(incident.killed.high)))
+    return min(MAX_MARKER, MIN_MARKER + round(4 * math.sqrt(incident.killed.highest_given)))
 
 
 def _legend() -> str:
