@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from sahel_timeline.dates import format_span
-from sahel_timeline.model import Figure, Incident, Location, Perpetrator
+from sahel_timeline.model import Figure, Incident, Location, Perpetrator, Source
 from sahel_timeline.registry import GroupRegistry
 
 UNKNOWN = "unknown"
@@ -20,6 +20,14 @@ def figure_label(figure: Figure | None) -> str:
     """`18`, `18-19`, `15+` (at least 15), or `unknown` for a figure nobody reported (never
     `0`)."""
     return UNKNOWN if figure is None else str(figure)
+
+
+UNCHECKED_TITLE_MARK = "(title not checked against the source)"
+
+
+def source_title_label(source: Source) -> str:
+    """The title of a source, marked when it was not checked against the source itself."""
+    return source.title if source.title_checked else f"{source.title} {UNCHECKED_TITLE_MARK}"
 
 
 def date_label(incident: Incident) -> str:

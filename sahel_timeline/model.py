@@ -169,6 +169,9 @@ class Source:
     publisher: str | None = None
     published: FuzzyDate | None = None
     url: str | None = None
+    # False: the title was not checked against the source itself (a description or a
+    # title given second-hand); views mark it so that nobody quotes it as the real title.
+    title_checked: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,9 @@ FUZZY_DATE_JSON_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 URL_PATTERN = r"^https?://\S+$"
 EXTENSION_KEY_PREFIX = "x-"
+# YAML 1.2's core schema: plain (unquoted) true and false in these spellings.
+BOOLEAN_WORDS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+                 "FALSE": False}  # fmt: skip
 MAX_INTEGER_DIGITS = 18  # past this a figure is a typo, and int() refuses very long text
 MAX_SHOWN_LENGTH = 80  # a value quoted in a message is cut to this many characters
 
@@ -91,6 +94,12 @@ class Spec(ABC):
     @abstractmethod
     def json_schema(self) -> dict[str, Any]:
         """This spec as JSON Schema (draft 2020-12)."""
+
+    def _described(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`schema` with this spec's description, when it has one."""
+        if self.description:
+            schema["description"] = self.description
+        return schema
 
     def _scalar_text(self, node: Node, checker: Checker, expected: str) -> str | Invalid:
         if not isinstance(node, Scalar) or node.is_null:
@@ -160,10 +169,7 @@ class Choice(Spec):
         return text
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "enum": list(self.choices)}
-        if self.description:
-            schema["description"] = self.description
-        return schema
+        return self._described({"type": "string", "enum": list(self.choices)})
 
 
 @dataclass
@@ -194,6 +200,20 @@ class Date(Spec):
             ],
             "description": self.description,
         }
+
+
+@dataclass
+class Boolean(Spec):
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if isinstance(node, Scalar) and node.plain and node.value in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[node.value]
+        checker.error(node, "wrong-type", f"expected true or false, found {describe_node(node)}")
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._described({"type": "boolean"})
 
 
 @dataclass
@@ -466,6 +486,12 @@ SOURCE = Record(
                 pattern=URL_PATTERN,
                 pattern_rule="invalid-url",
                 pattern_hint="a source URL starts with http:// or https://",
+            )
+        ),
+        "title_checked": Nullable(
+            Boolean(
+                description="false when the title was not checked against the source itself "
+                "(a description, or a title given second-hand); views mark it. Default true."
             )
         ),
     },

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.escaping import escape_html, safe_link_url
+from sahel_timeline.labels import source_title_label
 from sahel_timeline.model import Incident, Source
 from sahel_timeline.stats import Bucket
 
@@ -49,7 +50,7 @@ def counts_text(incidents: Sequence[Incident]) -> str:
 
 def source_text(source: Source) -> str:
     """`Title. Author. Publisher, 2018-03`: a source without its address."""
-    parts = [source.title]
+    parts = [source_title_label(source)]
     if source.author:
         parts.append(source.author)
     where = ", ".join(p for p in (source.publisher, str(source.published or "")) if p)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.escaping import neutralise_formula
-from sahel_timeline.labels import group_label
+from sahel_timeline.labels import group_label, source_title_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import GEO_PRECISION_FOR_ACLED, TACTICS
@@ -133,7 +133,7 @@ def _figure_cells(incident: Incident) -> Row:
 def default_row(incident: Incident, registry: GroupRegistry) -> Row:
     location = incident.location
     sources = [
-        f"{source.title} ({source.url})" if source.url else source.title
+        f"{source_title_label(source)} ({source.url})" if source.url else source_title_label(source)
         for source in incident.sources
     ]
     return {

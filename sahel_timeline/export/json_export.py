@@ -70,6 +70,7 @@ def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, An
                 "publisher": source.publisher,
                 "published": _date(source.published),
                 "url": source.url,
+                "title_checked": source.title_checked,
             }
             for source in incident.sources
         ],

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sahel_timeline.labels import (
+    UNCHECKED_TITLE_MARK,
     UNKNOWN,
     coordinates_label,
     date_label,
@@ -112,6 +113,8 @@ def _sources(sources: Sequence[Source]) -> Table:
 
 def _source_text(source: Source) -> Text:
     text = user_text(source.title, "italic")
+    if not source.title_checked:
+        text.append(f" {UNCHECKED_TITLE_MARK}", style="dim")
     published = source.published.display() if source.published else None
     details = [value for value in (source.author, source.publisher, published) if value]
     if details:
