@@ -22,7 +22,7 @@ def figure_label(figure: Figure | None) -> str:
     return UNKNOWN if figure is None else str(figure)
 
 
-UNCHECKED_TITLE_MARK = "(title not checked against the source)"
+UNCHECKED_TITLE_MARK = "(title not checked)"
 
 
 def source_title_label(source: Source) -> str:
