@@ -235,7 +235,6 @@ def test_acled_csv_counts_the_low_of_an_open_ended_figure(tmp_path: Path, cli_en
 def test_json_gives_a_null_high(tmp_path: Path, cli_env: dict, fmt: str) -> None:
     text = _export(cli_env, tmp_path, fmt)
     entries = json.loads(text) if fmt == "json" else [json.loads(x) for x in text.splitlines()]
-    entries = entries["entries"] if isinstance(entries, dict) else entries
     assert entries[0]["attackers_killed"] == {"low": 15, "high": None, "best": None}
     assert entries[1]["killed"] == {"low": 20, "high": None, "best": None}
 
