@@ -14,15 +14,13 @@ from sahel_timeline.model import Figure, Incident, Location, Perpetrator, Source
 from sahel_timeline.registry import GroupRegistry
 
 UNKNOWN = "unknown"
+UNCHECKED_TITLE_MARK = "(title not checked)"  # after a source title nobody checked
 
 
 def figure_label(figure: Figure | None) -> str:
     """`18`, `18-19`, `15+` (at least 15), or `unknown` for a figure nobody reported (never
     `0`)."""
     return UNKNOWN if figure is None else str(figure)
-
-
-UNCHECKED_TITLE_MARK = "(title not checked)"
 
 
 def source_title_label(source: Source) -> str:
