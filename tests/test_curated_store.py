@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from sahel_timeline.cli.app import app
 from sahel_timeline.model import Figure, FuzzyDate
 from sahel_timeline.store import Store, load_store, shipped_store_path
 
@@ -179,3 +183,20 @@ def test_titles_the_audit_corrected(curated: Store) -> None:
     gao = "https://www.thedefensepost.com/2018/07/01/mali-france-gao-attack-operation-barkhane/"
     assert titles[latimes] == "At least 18 killed in attack on restaurant in Burkina Faso"
     assert titles[gao] == "Mali: French forces targeted in Gao attack"
+
+
+def test_acled_export_writes_the_unnamed_actor_as_an_unidentified_armed_group(
+    cli_env: dict,
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["export", "--format", "csv", "--columns", "acled", "--since", "2018-07-23"],
+        env={**cli_env, "SAHEL_TIMELINE_STORE": str(CURATED)},
+    )
+    assert result.exit_code == 0, result.output
+    rows = csv.DictReader(io.StringIO(result.stdout))
+    [row] = [row for row in rows if row["location"] == "Sévaré"]
+    assert (row["actor1"], row["inter1"]) == (
+        "Unidentified Armed Group (Mali)",
+        "Political militia",
+    )

@@ -55,6 +55,9 @@ ACLED_ACTOR_NAMES: dict[str, str] = {
     "al-mourabitoun": "Al Mourabitoune Battalion",
     "katiba-macina": "Katiba Macina",
 }
+# The store's way of naming an actor the sources do not name (docs/data-model.md): ACLED's
+# unidentified armed group, not a named one.
+UNNAMED_ACTOR_GROUP = "unidentified-jihadists"
 # ACLED's actor types (text labels, as in its files from 2024 on).
 REBEL_GROUP = "Rebel group"
 POLITICAL_MILITIA = "Political militia"  # ACLED files unidentified armed groups here
@@ -251,14 +254,20 @@ def acled_fatalities(incident: Incident) -> int | None:
 
 
 def _acled_perpetrators(incident: Incident, registry: GroupRegistry) -> tuple[str, str, str]:
-    if not incident.perpetrators:
+    named = [p for p in incident.perpetrators if not _is_unnamed_actor(p.group, registry)]
+    if not named:
         if incident.is_milestone:
             return "", "", ""
         country = incident.location.country
         name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
         return name, "", POLITICAL_MILITIA
-    names = [_acled_actor_name(p.group, registry) for p in incident.perpetrators]
+    names = [_acled_actor_name(p.group, registry) for p in named]
     return names[0], LIST_SEPARATOR.join(names[1:]), REBEL_GROUP
+
+
+def _is_unnamed_actor(reference: str, registry: GroupRegistry) -> bool:
+    group = registry.resolve(reference)
+    return group is not None and group.id == UNNAMED_ACTOR_GROUP
 
 
 def _acled_actor_name(reference: str, registry: GroupRegistry) -> str:
