@@ -11,9 +11,15 @@ scenario's baseline:
 - warm export    (`export --format csv --country Mali --since 2018 --until 2018`, or the
   same filters on `timeline` when export is not available) vs a bare `json.load` of the
   same data as JSON;
+- warm export html (the brief, with the same filters) vs the warm csv export above;
 - one shard edited in a 100-file store vs the warm query (the target: warm + one file's
   cold time);
 - `timeline` on the curated store vs `python -c "import typer, rich.console, yaml"`;
+- warm `timeline` of every entry (the analyst's main view, piped) vs a warm `export --format
+  json` of the same entries, at --timeline-sizes (5,000 and 100,000 by default); and the
+  time to its first screen (40 lines read from the pipe), which should not grow with size;
+- `import-acled` of 5,000 synthetic ACLED events into a new file, and the same import
+  again (nothing changes), vs a bare `csv.reader` pass over the export;
 - `yq` on the same file when it is installed (for scale only).
 Scratch files go to a temporary folder (or --out).
 """
@@ -37,9 +43,11 @@ REPOSITORY = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPOSITORY))
 
+from generate_acled import write as write_acled  # noqa: E402
 from generate_store import generate  # noqa: E402
 
 PYTHON = sys.executable
+ACLED_EVENTS = 5000
 FILTERS = ["--country", "Mali", "--since", "2018", "--until", "2018"]
 
 
@@ -66,12 +74,28 @@ _PEAK_WRAPPER = (
 )
 
 
-def measure(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+# Runs a command and prints, on stderr, the time until it has written `SCREEN_LINES` lines
+# (what a terminal shows first), then closes the pipe as a pager or `head` would.
+SCREEN_LINES = 40
+_FIRST_SCREEN_WRAPPER = (
+    "import subprocess, sys, time; "
+    "start = time.perf_counter(); "
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL); "
+    f"[child.stdout.readline() for _ in range({SCREEN_LINES})]; "
+    "elapsed = time.perf_counter() - start; "
+    "child.stdout.close(); child.wait(); "
+    "print(elapsed, 0, file=sys.stderr)"
+)
+
+
+def measure(
+    command: list[str], env: dict[str, str], runs: int, wrapper: str = _PEAK_WRAPPER
+) -> tuple[float, float]:
     """Median seconds and the largest peak RSS (MB) of `runs` runs of `command`."""
     times, peaks = [], []
     for _ in range(runs):
         done = subprocess.run(
-            [PYTHON, "-c", _PEAK_WRAPPER, *command], env=env, capture_output=True, text=True
+            [PYTHON, "-c", wrapper, *command], env=env, capture_output=True, text=True
         )
         elapsed, peak = done.stderr.strip().splitlines()[-1].split()
         times.append(float(elapsed))
@@ -100,10 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
                         default=[1000, 10000, 100000])  # fmt: skip
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeline-sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[5000, 100000])  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="smallest size, fewer scenarios")
     parser.add_argument("--out", type=Path, help="scratch folder (default: a temporary one)")
     args = parser.parse_args(argv)
     sizes = args.sizes[:1] if args.quick else args.sizes
+    timeline_sizes = sizes if args.quick else args.timeline_sizes
     scratch = args.out or Path(tempfile.mkdtemp(prefix="sahel-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "XDG_CACHE_HOME": str(scratch / "cache"), "PYTHONPATH": str(REPOSITORY)}
@@ -117,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, float, float, str]] = []
 
     def row(name: str, command: list[str], baseline: tuple[float, float] | None = None,
-            *, environ: dict[str, str] = env) -> tuple[float, float]:  # fmt: skip
-        seconds, peak = measure(command, environ, args.runs)
+            *, environ: dict[str, str] = env, wrapper: str = _PEAK_WRAPPER,
+            ) -> tuple[float, float]:  # fmt: skip
+        seconds, peak = measure(command, environ, args.runs, wrapper)
         ratio = f"{seconds / baseline[0]:.2f}x" if baseline else ""
         rows.append((name, seconds, peak, ratio))
         return seconds, peak
@@ -144,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             cli(query, "--store", str(store), *query_args, *FILTERS),
             json_base,
         )
+        if query == "export":
+            row(
+                f"{size}: warm export html (filtered)",
+                cli("export", "--store", str(store), "--format", "html", *FILTERS),
+                warm,
+            )
         if not args.quick:
             folder = scratch / f"shards-{size}"
             generate(size, folder, shards=100)
@@ -158,6 +192,32 @@ def main(argv: list[str] | None = None) -> int:
             one = statistics.median(times)
             rows.append((f"{size}: 100 shards, one edited", one, 0.0,
                          f"{one / shard_warm[0]:.2f}x warm"))  # fmt: skip
+    for size in timeline_sizes:
+        store = scratch / f"store-{size}.yaml"
+        if not store.exists():
+            generate(size, store)
+        subprocess.run(cli("validate", str(store)), env=env, capture_output=True)  # warm up
+        everything = ["--store", str(store)]
+        export_json = row(f"{size}: warm export json (all)", cli("export", "--format", "json",
+                                                                 *everything))  # fmt: skip
+        row(f"{size}: warm timeline (all)", cli("timeline", *everything), export_json)
+        row(f"{size}: timeline first screen", cli("timeline", *everything), export_json,
+            wrapper=_FIRST_SCREEN_WRAPPER)  # fmt: skip
+    export = write_acled(ACLED_EVENTS, scratch / f"acled-{ACLED_EVENTS}.csv")
+    read_csv = f"import csv; list(csv.reader(open({str(export)!r}, newline='')))"
+    csv_base = row(f"acled {ACLED_EVENTS}: bare csv.reader", [PYTHON, "-c", read_csv])
+    into = scratch / "acled-import.yaml"
+    import_command = cli("import-acled", str(export), "--into", str(into))
+    times, peaks = [], []
+    for _ in range(args.runs):  # the file is removed first, outside the timed command
+        into.unlink(missing_ok=True)
+        seconds, peak = measure(import_command, env, 1)
+        times.append(seconds)
+        peaks.append(peak)
+    first = statistics.median(times)
+    rows.append((f"acled {ACLED_EVENTS}: import-acled (new file)", first, max(peaks),
+                 f"{first / csv_base[0]:.2f}x"))  # fmt: skip
+    row(f"acled {ACLED_EVENTS}: import-acled again (unchanged)", import_command, csv_base)
     curated = REPOSITORY / "incidents.yaml"
     imports = row("bare import typer, rich, yaml",
                   [PYTHON, "-c", "import typer, rich.console, yaml"])  # fmt: skip

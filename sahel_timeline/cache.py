@@ -270,6 +270,8 @@ def _incident_data(incident: Incident, file: str) -> list[Any]:
         origin.line,
         origin.column,
         _marks(incident.marks),
+        incident.date_margin_days,
+        list(incident.target_groups),
     ]
 
 
@@ -279,7 +281,7 @@ def _group_data(group: Group, file: str) -> list[Any]:
     return [
         group.id, group.name, group.short, list(group.aliases), group.affiliation,
         _date(group.formed), group.merged_into, group.notes, group.extensions,
-        origin.line, origin.column, _marks(group.marks),
+        origin.line, origin.column, _marks(group.marks), group.kind,
     ]  # fmt: skip
 
 
@@ -342,10 +344,10 @@ _PERPETRATOR_TYPES = (str, str, _OPT_LIST)
 _SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR, bool)
 _INCIDENT_TYPES = (
     str, str, list, str, _OPT_LIST, _OPT_STR, list, list, list, list, _OPT_LIST, _OPT_LIST,
-    _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list,
+    _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list, _OPT_INT, list,
 )  # fmt: skip
 _GROUP_TYPES = (str, str, _OPT_STR, list, _OPT_STR, _OPT_LIST, _OPT_STR, _OPT_STR, dict, int,
-                int, list)  # fmt: skip
+                int, list, _OPT_STR)  # fmt: skip
 _FINDING_TYPES = (str, int, int, str, str, str)
 
 
@@ -387,7 +389,7 @@ def _incident(values: list[Any], file: str) -> Incident:
     (
         id_, title, date, kind, end_date, time, location, tactics, targets, perpetrators,
         killed, attackers_killed, wounded, summary, notes, tags, sources, related, extensions,
-        line, column, marks,
+        line, column, marks, date_margin_days, target_groups,
     ) = _check(values, _INCIDENT_TYPES)  # fmt: skip
     date_value = _fuzzy(date)
     assert date_value is not None
@@ -421,17 +423,19 @@ def _incident(values: list[Any], file: str) -> Incident:
         extensions,
         Origin(file, line, column),
         _marks_value(marks),
+        date_margin_days,
+        _strings(target_groups),
     )
 
 
 def _group(values: list[Any], file: str) -> Group:
     (
         id_, name, short, aliases, affiliation, formed, merged_into, notes, extensions,
-        line, column, marks,
+        line, column, marks, kind,
     ) = _check(values, _GROUP_TYPES)  # fmt: skip
     return Group(
         id_, name, short, _strings(aliases), affiliation, _fuzzy(formed), merged_into, notes,
-        extensions, Origin(file, line, column), _marks_value(marks),
+        extensions, Origin(file, line, column), _marks_value(marks), kind,
     )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from sahel_timeline.store import (
     load_file_bytes,
     load_store,
 )
+from sahel_timeline.visible import visible_line, visible_text
 
 DIFF_FORMATS = ("text", "markdown", "json")
 ABSENT = "(none)"
@@ -95,6 +97,9 @@ def incident_fields(incident: Incident) -> dict[str, str | None]:
         "title": incident.title,
         "date": _date_text(incident.date),
         "end_date": _date_text(incident.end_date),
+        "date_margin_days": (
+            str(incident.date_margin_days) if incident.date_margin_days is not None else None
+        ),
         "time": incident.time,
         "location.country": location.country,
         "location.admin1": location.admin1,
@@ -105,6 +110,7 @@ def incident_fields(incident: Incident) -> dict[str, str | None]:
         "location.precision": location.precision,
         "tactics": _list_text(incident.tactics),
         "targets": _list_text(incident.targets),
+        "target_groups": _list_text(incident.target_groups),
         "perpetrators": _list_text(
             f"{p.group} ({p.status}" + (f" {p.claimed_on})" if p.claimed_on else ")")
             for p in incident.perpetrators
@@ -176,12 +182,25 @@ def _existing_folder(path: Path) -> Path:
     return folder
 
 
+def _path_in_repository(path: Path, root: Path) -> PurePosixPath:
+    """`path` relative to the repository's top folder, symlinks resolved."""
+    try:
+        inside = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise SahelError(
+            f"{visible_line(str(path))} leads outside the git repository "
+            f"{visible_line(str(root))} (through a symlink): diff reads the old store from "
+            "that repository's history, so give a path inside it"
+        ) from None
+    return PurePosixPath(inside.as_posix())
+
+
 def load_store_at_revision(path: Path, revision: str, now: dt.date) -> Store:
     """The store at `path` as it was at `revision`; empty when the path did not exist then."""
     folder = _existing_folder(path.absolute())
     top = _git(["rev-parse", "--show-toplevel"], folder)
     if top.returncode != 0:
-        raise SahelError(f"{path} is not inside a git repository")
+        raise SahelError(f"{visible_line(str(path))} is not inside a git repository")
     root = Path(top.stdout.decode().strip())
     check = _git(
         ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"], root
@@ -189,11 +208,19 @@ def load_store_at_revision(path: Path, revision: str, now: dt.date) -> Store:
     if check.returncode != 0:
         raise UsageError(f"unknown git revision {revision!r}")
     commit = check.stdout.decode().strip()
-    relative = PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
-    listing = _git(["ls-tree", "-r", "-z", "--name-only", commit, "--", str(relative)], root)
+    relative = _path_in_repository(path, root)
+    # Literal: `:(top)x`, `*.yaml` or `:!x` is a file name here, never a git pathspec.
+    listing = _git(
+        ["--literal-pathspecs", "ls-tree", "-r", "-z", "--name-only", commit, "--", str(relative)],
+        root,
+    )
     if listing.returncode != 0:
         raise SahelError(f"git ls-tree failed: {listing.stderr.decode(errors='replace').strip()}")
-    names = [name for name in listing.stdout.decode().split("\0") if name]
+    names = [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
+    if not names and not path.exists():
+        raise SahelError(
+            f"{visible_line(str(path))}: no such file or folder, neither now nor at {revision}"
+        )
     contents: list[FileContent] = []
     for name in sorted(names, key=lambda n: PurePosixPath(n).relative_to(relative).as_posix()):
         inner = PurePosixPath(name).relative_to(relative)
@@ -222,20 +249,23 @@ def _shown(value: str | None) -> str:
 
 
 def format_text(diff: StoreDiff) -> str:
-    lines = [f"{diff.path} compared with {diff.base}: {diff.counts()}"]
+    """One line per entry and per changed field, for a terminal: every value on one line,
+    control characters shown as escapes (`\\x1b`), never obeyed."""
+    lines = [f"{visible_line(diff.path)} compared with {visible_line(diff.base)}: {diff.counts()}"]
     for label, entries in (("added", diff.added), ("removed", diff.removed)):
-        lines += [f"{label:<8} {e.id}  {e.date}  {e.title}" for e in entries]
+        lines += [_entry_line(label, e) for e in entries]
     for entry in diff.changed:
-        lines.append(f"{'changed':<8} {entry.id}  {entry.date}  {entry.title}")
+        lines.append(_entry_line("changed", entry))
         lines += [
-            f"           {c.field}: {_one_line(_shown(c.old))} -> {_one_line(_shown(c.new))}"
+            f"           {visible_text(c.field)}: "
+            f"{visible_text(_shown(c.old))} -> {visible_text(_shown(c.new))}"
             for c in entry.changes
         ]
     return "\n".join(lines) + "\n"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def _entry_line(label: str, entry: IncidentEntry) -> str:
+    return f"{label:<8} {entry.id}  {entry.date}  {visible_text(entry.title)}"
 
 
 _MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "", "\n": "<br>"}

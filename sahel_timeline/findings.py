@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sahel_timeline.visible import visible_line, visible_text
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -22,7 +24,13 @@ class Finding:
         return self.severity == ERROR
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity} {self.rule}: {self.message}"
+        """FILE:LINE:COLUMN: SEVERITY RULE: MESSAGE on one line: a control character in the
+        file name or the message is shown as an escape, so it cannot start a line of its
+        own (a forged `::error` for CI) or drive the terminal."""
+        return (
+            f"{visible_line(self.file)}:{self.line}:{self.column}: "
+            f"{self.severity} {self.rule}: {visible_text(self.message)}"
+        )
 
 
 def finding_sort_key(finding: Finding) -> tuple[str, int, int, str]:

@@ -6,9 +6,6 @@ One place for how a figure, an attribution, a date or a place reads to a person:
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from sahel_timeline.dates import format_span
 from sahel_timeline.model import Figure, Incident, Location, Perpetrator, Source
 from sahel_timeline.registry import GroupRegistry
@@ -29,8 +26,12 @@ def source_title_label(source: Source) -> str:
 
 
 def date_label(incident: Incident) -> str:
-    """The date or span of an entry, keeping its precision: `Jun 2018`, `13-14 Aug 2017`."""
-    return format_span(incident.date, incident.end_date)
+    """The date or span of an entry, keeping its precision: `Jun 2018`, `13-14 Aug 2017`,
+    `8 Mar 2023 ±3 days` (a date known within a window, e.g. ACLED's week precision)."""
+    text = format_span(incident.date, incident.end_date)
+    if incident.date_margin_days:
+        text += f" \u00b1{incident.date_margin_days} days"
+    return text
 
 
 def group_label(reference: str, registry: GroupRegistry) -> str:
@@ -74,35 +75,6 @@ STATUS_MARKS: dict[str, str] = {
 }
 MILESTONE_MARK = "◆"
 INCIDENT_MARK = "•"
-
-# Bidirectional embeddings, overrides and isolates reorder the text that follows them (the
-# "Trojan source" trick): they are shown, never obeyed. The marks LRM and RLM are kept.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_WHITE_SPACE = re.compile(r"\s+")
-
-
-def visible_text(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` safe for a terminal: control characters become visible escapes.
-
-    C0 and C1 control characters (ESC, BEL, CR...), DEL and bidirectional overrides are
-    written as `\\x1b`, `\\u202e`... so that store text can never colour, move or reorder
-    the terminal. Tabs become spaces. With `keep_newlines` (notes, summaries) line breaks
-    stay; otherwise every run of white space becomes one space, so a title stays one line.
-    """
-    if not keep_newlines:
-        text = _WHITE_SPACE.sub(" ", text).strip()
-    out: list[str] = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif char == "\t":
-            out.append(" ")
-        elif char in _BIDI_CONTROLS or unicodedata.category(char) == "Cc":
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def figure_phrase(figure: Figure | None, noun: str) -> str:

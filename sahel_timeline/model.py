@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +140,21 @@ class Figure:
         return data
 
 
+def add_figures(figures: Iterable[Figure]) -> Figure | None:
+    """Lows and highs added separately, open-ended when any term is (`15+` and `3` make
+    `18+`); None when there is nothing to add (an empty sum is unknown, never 0)."""
+    low = high = terms = 0
+    open_ended = False
+    for figure in figures:
+        terms += 1
+        low += figure.low
+        open_ended = open_ended or figure.high is None
+        high += figure.highest_given
+    if not terms:
+        return None
+    return Figure(low, None if open_ended else high)
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     country: str | None = None  # canonical country name, e.g. "Burkina Faso"
@@ -208,6 +224,12 @@ class Incident:
     # Positions (line, column) of values that cross-record checks point at, by path:
     # "id", "related.0", "perpetrators.1.group", "date"...
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # The event may lie this many days either side of `date` (ACLED's week precision:
+    # `date` is the week's midpoint, the day an analyst counts it by).
+    date_margin_days: int | None = None
+    # Groups of the registry the incident targeted (the forces behind `targets`), by
+    # reference like perpetrators: they are never perpetrators.
+    target_groups: tuple[str, ...] = ()
 
     @property
     def start(self) -> dt.date:
@@ -235,6 +257,7 @@ class Group:
     extensions: dict[str, Any] = field(default_factory=dict)
     origin: Origin | None = None
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
+    kind: str | None = None  # one of vocab.ACTOR_KINDS; None when not said
 
     @property
     def display_name(self) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sahel_timeline.model import MONTH_ABBREVIATIONS, Incident
+from sahel_timeline.model import MONTH_ABBREVIATIONS, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import (
     COUNTRIES,
@@ -192,13 +192,15 @@ def sort_incidents(
 
 
 def group_incidents(
-    incidents: Iterable[Incident], by: str = "none"
+    incidents: Iterable[Incident], by: str = "none", *, ongoing_from: dt.date | None = None
 ) -> list[tuple[str, list[Incident]]]:
     """Incidents under headings: `2017`, `Aug 2017`, `Mali` / `Unknown country`, or one group.
 
     Headings come in order of first appearance and entries keep their incoming order, so sort
     first. With `month`, a year-precision incident goes under its year (`2018`), never under a
     month it may not belong to. With `none`, everything is under the heading "".
+    With `ongoing_from` (a query's since day), an entry that began before that day is still
+    under way in the period asked for: it goes under the heading of that day, not of its start.
     """
     label_of: Callable[[Incident], str]
     if by == "year":
@@ -211,6 +213,13 @@ def group_incidents(
         label_of = _no_label
     else:
         raise QueryError(_unknown_value_message("grouping", by, GROUP_BY), field="group_by")
+    if ongoing_from is not None and by in ("year", "month"):
+        since = FuzzyDate(ongoing_from.year, ongoing_from.month if by == "month" else None)
+        dated = label_of
+
+        def label_of(incident: Incident) -> str:
+            return _date_heading(since) if incident.start < since.start else dated(incident)
+
     groups: dict[str, list[Incident]] = {}
     for incident in incidents:
         groups.setdefault(label_of(incident), []).append(incident)
@@ -425,9 +434,14 @@ def _year_label(incident: Incident) -> str:
 
 
 def _month_label(incident: Incident) -> str:
-    if incident.date.month is None:
-        return str(incident.date.year)
-    return f"{MONTH_ABBREVIATIONS[incident.date.month - 1]} {incident.date.year}"
+    return _date_heading(incident.date)
+
+
+def _date_heading(date: FuzzyDate) -> str:
+    """`Aug 2017`, or `2017` for a year-precision date."""
+    if date.month is None:
+        return str(date.year)
+    return f"{MONTH_ABBREVIATIONS[date.month - 1]} {date.year}"
 
 
 def _country_label(incident: Incident) -> str:

@@ -16,7 +16,9 @@ from typing import Any
 from sahel_timeline.findings import ERROR, WARNING, Finding
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import FuzzyDate
+from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS, CONTROLS, character_class
 from sahel_timeline.vocab import (
+    ACTOR_KINDS,
     KINDS,
     LOCATION_PRECISIONS,
     SCHEMA_VERSION,
@@ -57,12 +59,12 @@ class Checker:
     findings: list[Finding] = field(default_factory=list)
 
     def error(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
-        self._add(at, ERROR, rule, message)
+        self.report(at, ERROR, rule, message)
 
     def warning(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
-        self._add(at, WARNING, rule, message)
+        self.report(at, WARNING, rule, message)
 
-    def _add(self, at: Node | tuple[int, int], severity: str, rule: str, message: str) -> None:
+    def report(self, at: Node | tuple[int, int], severity: str, rule: str, message: str) -> None:
         line, column = at if isinstance(at, tuple) else (at.line, at.column)
         self.findings.append(Finding(self.file, line, column, severity, rule, message))
 
@@ -82,6 +84,68 @@ def describe_node(node: Node) -> str:
     if node.is_null:
         return "nothing (null)"
     return shown(node.value)
+
+
+# What store text may not hold (see docs/validation.md). Errors: C0 controls but tab and line
+# feed, DEL and C1 (they drive terminals: a screen clear, a fake hyperlink), and the
+# bidirectional embeddings, overrides and isolates (they reorder what a reader sees).
+# Warnings: the invisible bidirectional marks, and a tab or line break in a one-line field.
+
+
+_CONTROLS = character_class(CONTROLS - set("\t\n"))
+_BIDI = character_class(BIDI_CONTROLS)
+# For the JSON Schema: text without the characters that are errors.
+TEXT_JSON_PATTERN = f"^[^{_CONTROLS}{_BIDI}]*$"
+
+
+@dataclass(frozen=True)
+class CharacterRule:
+    """A kind of character store text may not hold, and what a finding says of it."""
+
+    characters: re.Pattern[str]
+    severity: str
+    rule: str
+    message: str  # {where}: the code point and its position in the value
+    one_line_only: bool = False  # tabs and line breaks are text in summaries and notes
+
+
+CHARACTER_RULES = (
+    CharacterRule(
+        re.compile(f"[{_CONTROLS}]"), ERROR, "control-character",
+        "control character {where} in text: it could drive a terminal; remove it "
+        "(a line break is written as a line break)",
+    ),
+    CharacterRule(
+        re.compile(f"[{_BIDI}]"), ERROR, "bidi-control",
+        "bidirectional control {where} in text: it reorders what readers see; remove it",
+    ),
+    CharacterRule(
+        re.compile(f"[{character_class(BIDI_MARKS)}]"), WARNING, "bidi-mark",
+        "invisible bidirectional mark {where} in text; keep it only where right-to-left "
+        "text needs it",
+    ),
+    CharacterRule(
+        re.compile("[\t\n]"), WARNING, "one-line-text",
+        "a tab or line break {where} in a one-line field: views show a space; write the "
+        "value on one line (a folded `>-` block has no line break)",
+        one_line_only=True,
+    ),
+)  # fmt: skip
+_ANY_CHECKED = re.compile("|".join(rule.characters.pattern for rule in CHARACTER_RULES))
+
+
+def check_text_characters(at: Node, text: str, checker: Checker, *, multiline: bool) -> bool:
+    """Report the characters `text` may not hold (one finding per rule); False on an error."""
+    if _ANY_CHECKED.search(text) is None:  # the usual case, in one pass
+        return True
+    clean = True
+    for rule in CHARACTER_RULES:
+        found = None if multiline and rule.one_line_only else rule.characters.search(text)
+        if found is not None:
+            where = f"U+{ord(found.group()):04X} (character {found.start() + 1})"
+            checker.report(at, rule.severity, rule.rule, rule.message.format(where=where))
+            clean = clean and rule.severity != ERROR
+    return clean
 
 
 class Spec(ABC):
@@ -115,6 +179,7 @@ class Text(Spec):
     pattern_rule: str = "invalid-value"
     pattern_hint: str = ""
     max_length: int | None = None
+    multiline: bool = False  # summaries and notes: line breaks and tabs are text
 
     def convert(self, node: Node, checker: Checker) -> Any:
         text = self._scalar_text(node, checker, "text")
@@ -129,12 +194,16 @@ class Text(Spec):
                 node, self.pattern_rule, f"{shown(text)} is not valid: {self.pattern_hint}"
             )
             return INVALID
+        # A line break in an id or a URL already failed its pattern.
+        multiline = self.multiline or self.pattern is not None
+        clean = check_text_characters(node, text, checker, multiline=multiline)
+        if not clean and self.pattern:  # a URL holding a control character is unusable
+            return INVALID
         return text
 
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "string", "minLength": 1}
-        if self.pattern:
-            schema["pattern"] = self.pattern
+        schema["pattern"] = self.pattern or TEXT_JSON_PATTERN
         if self.max_length:
             schema["maxLength"] = self.max_length
         if self.description:
@@ -419,7 +488,8 @@ class Record(Spec):
             spec = self.fields.get(key)
             if spec is None:
                 if key.startswith(EXTENSION_KEY_PREFIX):
-                    values.setdefault("extensions", {})[key] = plain_value(child)
+                    check_text_characters(node.keys[key], key, checker, multiline=False)
+                    values.setdefault("extensions", {})[key] = plain_value(child, checker)
                     continue
                 known = ", ".join(self.fields)
                 checker.error(
@@ -450,13 +520,19 @@ class Record(Spec):
         return schema
 
 
-def plain_value(node: Node) -> Any:
-    """A user's `x-` extension as plain data (kept, never interpreted)."""
+def plain_value(node: Node, checker: Checker) -> Any:
+    """A user's `x-` extension as plain data (kept, never interpreted); its text is held
+    to the same characters as the rest of the store (line breaks allowed)."""
     if isinstance(node, Mapping):
-        return {key: plain_value(child) for key, child in node.items.items()}
+        for key, key_node in node.keys.items():
+            check_text_characters(key_node, key, checker, multiline=False)
+        return {key: plain_value(child, checker) for key, child in node.items.items()}
     if isinstance(node, Sequence):
-        return [plain_value(child) for child in node.items]
-    return None if node.is_null else node.value
+        return [plain_value(child, checker) for child in node.items]
+    if node.is_null:
+        return None
+    check_text_characters(node, node.value, checker, multiline=True)
+    return node.value
 
 
 FIGURE_RANGE = Record(
@@ -470,8 +546,8 @@ FIGURE_RANGE = Record(
 )
 
 
-def _optional_text(description: str = "") -> Spec:
-    return Nullable(Text(description=description))
+def _optional_text(description: str = "", *, multiline: bool = False) -> Spec:
+    return Nullable(Text(description=description, multiline=multiline))
 
 
 SOURCE = Record(
@@ -529,6 +605,15 @@ INCIDENT = Record(
         "title": Text(),
         "date": Date(),
         "end_date": Nullable(Date()),
+        "date_margin_days": Nullable(
+            Integer(
+                minimum=1,
+                description=(
+                    "The event may lie this many days either side of date (ACLED's week "
+                    "precision: date is the week's midpoint, the day it is counted by)."
+                ),
+            )
+        ),
         "time": Nullable(
             Text(
                 description="Local time HH:MM (quote it).",
@@ -541,11 +626,23 @@ INCIDENT = Record(
         "tactics": Nullable(ListOf(Choice(tuple(TACTICS), "unknown-tactic"))),
         "targets": Nullable(ListOf(Choice(TARGETS, "unknown-target"))),
         "perpetrators": Nullable(ListOf(PERPETRATOR, with_nodes=True)),
+        "target_groups": Nullable(
+            ListOf(
+                Text(
+                    description=(
+                        "Groups of the registry the incident targeted (state and foreign "
+                        "forces...), by id, short name or alias."
+                    )
+                )
+            )
+        ),
         "killed": Nullable(Figure()),
         "attackers_killed": Nullable(Figure()),
         "wounded": Nullable(Figure()),
-        "summary": _optional_text("One to three neutral sentences."),
-        "notes": _optional_text("Discrepancies between sources, cautions, open questions."),
+        "summary": _optional_text("One to three neutral sentences.", multiline=True),
+        "notes": _optional_text(
+            "Discrepancies between sources, cautions, open questions.", multiline=True
+        ),
         "tags": Nullable(ListOf(Slug())),
         "sources": Nullable(ListOf(SOURCE)),
         "related": Nullable(ListOf(Slug())),
@@ -573,7 +670,12 @@ GROUP = Record(
         "affiliation": Nullable(Slug("Parent group id.")),
         "formed": Nullable(Date()),
         "merged_into": Nullable(Slug("Id of the group it merged into.")),
-        "notes": _optional_text(),
+        "kind": Nullable(
+            Choice(
+                ACTOR_KINDS, "unknown-actor-kind", "What kind of actor: jihadist, state-force..."
+            )
+        ),
+        "notes": _optional_text(multiline=True),
     },
     required=("id", "name"),
 )

@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, overload
 
 from sahel_timeline.cache import Cache, content_key, file_fingerprint, store_key
 from sahel_timeline.errors import SahelError
@@ -99,6 +99,38 @@ class Store:
         if self._incidents is not None:
             return [self._incidents[row] for row in rows]
         return [self._record(row) for row in rows]
+
+    def select_lazily(self, query: Query, *, apply_limit: bool = True) -> Sequence[Incident]:
+        """What `select` returns, each incident built only when it is read: a view can write
+        the first entries of a long result before the others are built."""
+        if not apply_limit and query.limit is not None:
+            query = dataclasses.replace(query, limit=None)
+        rows = select_rows(self.index, query, self.registry)
+        if rows is None or self._incidents is not None:
+            return self.select(query)
+        return _LazyIncidents(self._record, rows)
+
+
+class _LazyIncidents(Sequence[Incident]):
+    """Incidents of the given rows, built one by one as they are read (and not kept)."""
+
+    def __init__(self, record: Callable[[int], Incident], rows: list[int]) -> None:
+        self._record = record
+        self._rows = rows
+
+    @overload
+    def __getitem__(self, position: int) -> Incident: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Incident]: ...
+
+    def __getitem__(self, position: int | slice) -> Incident | Sequence[Incident]:
+        if isinstance(position, slice):
+            return _LazyIncidents(self._record, self._rows[position])
+        return self._record(self._rows[position])
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 class _IncidentsById(Mapping[str, Incident]):
@@ -407,6 +439,9 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f" (did you mean {', '.join(shown)}?)" if shown else ""
 
 
+IMPORTED_ID_PREFIX = "acled-"  # ids the ACLED importer owns
+
+
 def check_incidents(
     index: IncidentIndex,
     registry: GroupRegistry,
@@ -429,24 +464,30 @@ def check_incidents(
     group_names += [name for group in registry for name in group.names()]
     # Rows name the same few groups again and again: each packed list is resolved once.
     unknown_of: dict[str, list[tuple[int, str]]] = {}
-    same_day: dict[tuple[str, str, str], int] = {}
+    same_day: dict[tuple[str, str, str, bool], int] = {}
     ids, dates, kinds, places, codes = (
         index.ids, index.dates, index.kinds, index.places, index.country_codes,
     )  # fmt: skip
-    for row, (groups, related_ids) in enumerate(
-        zip(index.perpetrator_groups, index.related, strict=True)
-    ):
-        unknown = unknown_of.get(groups)
+
+    def unknown_groups(packed: str) -> list[tuple[int, str]]:
+        unknown = unknown_of.get(packed)
         if unknown is None:
-            unknown = unknown_of[groups] = [
+            unknown = unknown_of[packed] = [
                 (position, group)
-                for position, group in enumerate(index.values(groups))
+                for position, group in enumerate(index.values(packed))
                 if registry.resolve(group) is None
             ]
-        for position, group in unknown:
-            message = f"unknown group {group!r}{suggest(group, group_names)}"
-            path = f"perpetrators.{position}.group"
-            findings.append(_finding(record(row), path, ERROR, "unknown-group", message))
+        return unknown
+
+    for row, (groups, targeted, related_ids) in enumerate(
+        zip(index.perpetrator_groups, index.target_groups, index.related, strict=True)
+    ):
+        for paths, packed in (("perpetrators.{}.group", groups), ("target_groups.{}", targeted)):
+            for position, group in unknown_groups(packed) if packed else ():
+                message = f"unknown group {group!r}{suggest(group, group_names)}"
+                findings.append(
+                    _finding(record(row), paths.format(position), ERROR, "unknown-group", message)
+                )
         incident_id = ids[row]
         for position, related in enumerate(index.values(related_ids) if related_ids else ()):
             if related in unloaded_ids and related != incident_id:
@@ -459,15 +500,20 @@ def check_incidents(
                 )
         place = places[row]
         if place and len(dates[row]) == DAY_PRECISION_LENGTH and kinds[row] != MILESTONE:
-            key = (dates[row], codes[row] or "", place.casefold())
-            first = same_day.get(key)
+            # Two events of one dataset with distinct ids are distinct events (ACLED's
+            # `acled-` entries): only an entry and one of another origin can duplicate.
+            imported = incident_id.startswith(IMPORTED_ID_PREFIX)
+            key = (dates[row], codes[row] or "", place.casefold(), imported)
+            other = (*key[:3], not imported)
+            first = same_day.get(key) if not imported else None
+            if first is None:
+                first = same_day.get(other)
             if first is not None:
                 message = f"same day and place as {ids[first]!r} ({where(first)}): a duplicate?"
                 findings.append(
                     _finding(record(row), "date", WARNING, "possible-duplicate", message)
                 )
-            else:
-                same_day[key] = row
+            same_day.setdefault(key, row)
     return findings
 
 

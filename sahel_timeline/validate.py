@@ -101,6 +101,7 @@ def validate_group(node: Node, checker: Checker) -> Group | None:
         extensions=values.get("extensions", {}),
         origin=Origin(checker.file, node.line, node.column),
         marks=marks,
+        kind=values.get("kind"),
     )
 
 
@@ -126,6 +127,8 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
         date=values["date"],
         kind=kind,
         end_date=values.get("end_date"),
+        date_margin_days=values.get("date_margin_days"),
+        target_groups=tuple(values.get("target_groups") or ()),
         time=values.get("time"),
         location=location,
         tactics=tuple(values.get("tactics") or ()),
@@ -270,7 +273,7 @@ def _child_keys(node: Mapping, key: str) -> set[str]:
 
 def _incident_marks(node: Mapping) -> dict[str, tuple[int, int]]:
     marks = {key: _mark(child) for key, child in node.items.items()}
-    for list_key in ("related", "perpetrators"):
+    for list_key in ("related", "perpetrators", "target_groups"):
         child = node.items.get(list_key)
         if isinstance(child, Sequence):
             for index, item in enumerate(child.items):

@@ -41,6 +41,18 @@ GEO_PRECISION_FOR_ACLED: dict[str, int] = {
     "site": 1, "settlement": 1, "area": 2, "region": 3, "country": 3,
 }  # fmt: skip
 
+# What kind of actor a group of the registry is (`groups[].kind`), decided from ACLED's
+# actor types (`inter`): 1 state forces -> state-force (foreign-force when the forces of
+# another country act abroad), 2 rebel groups -> jihadist (the groups this store tracks) or
+# rebel, 3 political militias -> pro-government-militia (VDP, Koglweogo...),
+# political-militia or unidentified-armed-group, 4 identity militias ->
+# communal-militia (or pro-government-militia), 8 external forces -> foreign-force.
+# Rioters, protesters and civilians (5-7) are never groups: they are targets or nobody.
+ACTOR_KINDS = (
+    "jihadist", "state-force", "foreign-force", "pro-government-militia",
+    "communal-militia", "political-militia", "rebel", "unidentified-armed-group",
+)  # fmt: skip
+
 TARGETS = (
     "civilians", "military", "police", "gendarmerie", "un-peacekeepers", "foreign-military",
     "diplomatic", "government", "elections", "infrastructure", "religious", "business",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ def test_the_benchmark_completes_and_prints_its_table(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("sahel-timeline benchmark:")
     for scenario in ("bare yaml.load CSafeLoader", "bare json.load", "cold validate",
-                     "warm", "curated: timeline"):  # fmt: skip
+                     "warm", "curated: timeline", "import-acled (new file)"):  # fmt: skip
         assert any(scenario in line for line in lines), scenario
 
 
@@ -35,4 +36,4 @@ def test_a_generated_store_is_valid_so_the_benchmark_times_a_clean_load(tmp_path
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "300 incidents, 0 milestones, 10 groups: valid" in done.stdout + done.stderr
+    assert re.search(r"300 incidents, 0 milestones, \d+ groups: valid", done.stdout + done.stderr)

@@ -335,6 +335,10 @@ def test_the_index_selects_exactly_what_run_query_selects(tmp_path: Path) -> Non
     for query in _queries():
         expected = [i.id for i in run_query(reference.incidents, query, reference.registry)]
         assert [i.id for i in warm.select(query)] == expected, query
+        lazy = warm.select_lazily(query)
+        assert len(lazy) == len(expected)
+        assert [i.id for i in lazy] == expected, query
+        assert [i.id for i in lazy[2:5]] == expected[2:5]
     assert warm.incident_count == len(reference.incidents)
 
 

@@ -58,8 +58,6 @@ ENTRY_SECTIONS: dict[str, tuple[str, ...]] = {
     "2018-07-23-guire-campaign-convoy": ("11", "caution 12"),
     "2018-07-29-mali-presidential-election": ("milestone: Mali presidential election",),
     # Groups: the rows and sections that name them.
-    "al-qaeda": (),
-    "islamic-state": (),
     "aqim": ("milestone: JNIM formation announced",),
     "jnim": ("milestone: JNIM formation announced",),
     "ansar-dine": ("milestone: JNIM formation announced",),
@@ -173,6 +171,8 @@ def _texts(entry: Incident | Group) -> list[str]:
 def test_every_entry_has_its_sections_in_the_notes(notes: str, curated: Store) -> None:
     sections = _sections(notes)
     for entry in _entries(curated):
+        if isinstance(entry, Group) and not entry.notes:
+            continue  # a group without notes says nothing to trace
         assert entry.id in ENTRY_SECTIONS, f"{entry.id}: say which sections of the notes it uses"
         for key in ENTRY_SECTIONS[entry.id]:
             assert any(name.startswith(key) for name in sections), f"{entry.id}: no {key!r}"

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from sahel_timeline.dates import DateInputError, format_span, parse_date_bound, resolve_now
+from sahel_timeline.dates import (
+    DateInputError,
+    format_span,
+    parse_date_bound,
+    parse_duration,
+    resolve_now,
+)
 from sahel_timeline.model import FuzzyDate
 
 NOW = dt.date(2018, 7, 15)
@@ -124,10 +130,69 @@ def test_a_time_zone_in_the_input_keeps_the_written_calendar_date() -> None:
     assert since("2018-03-02T01:00+05:00") == dt.date(2018, 3, 2)
 
 
+# --- English and French natural dates ------------------------------------------------------
+
+LATE_2026 = dt.date(2026, 11, 21)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "first", "last"),
+    [
+        ("last March", LATE_2026, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        ("previous March", LATE_2026, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        # Said in March, "last March" is a year ago, not the month under way.
+        ("last March", dt.date(2026, 3, 10), dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+        ("last December", LATE_2026, dt.date(2025, 12, 1), dt.date(2025, 12, 31)),
+        ("March last year", LATE_2026, dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+        ("march of this year", LATE_2026, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        ("mars 2018", LATE_2026, dt.date(2018, 3, 1), dt.date(2018, 3, 31)),
+        ("août 2017", LATE_2026, dt.date(2017, 8, 1), dt.date(2017, 8, 31)),
+        ("mars dernier", LATE_2026, dt.date(2026, 3, 1), dt.date(2026, 3, 31)),
+        ("mars de l’année dernière", LATE_2026, dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+        ("depuis janvier", LATE_2026, dt.date(2026, 1, 1), dt.date(2026, 1, 31)),
+        ("jusqu'à mars 2018", LATE_2026, dt.date(2018, 3, 1), dt.date(2018, 3, 31)),
+        ("since March 2018", LATE_2026, dt.date(2018, 3, 1), dt.date(2018, 3, 31)),
+        ("l'année dernière", LATE_2026, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        ("le mois dernier", LATE_2026, dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        # An offset names a day, in French as in English ("6 months ago").
+        ("il y a 6 mois", LATE_2026, dt.date(2026, 5, 21), dt.date(2026, 5, 21)),
+        ("il y a 2 semaines", LATE_2026, dt.date(2026, 11, 7), dt.date(2026, 11, 7)),
+    ],
+)
+def test_english_and_french_natural_dates_name_their_whole_period(
+    text: str, now: dt.date, first: dt.date, last: dt.date
+) -> None:
+    assert (since(text, now), until(text, now)) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after"),
+    [
+        ("7d", dt.date(2018, 7, 22), dt.date(2018, 8, 5)),
+        ("2w", dt.date(2018, 7, 15), dt.date(2018, 8, 12)),
+        ("1 month", dt.date(2018, 6, 29), dt.date(2018, 8, 29)),
+        ("1y", dt.date(2017, 7, 29), dt.date(2019, 7, 29)),
+    ],
+)
+def test_a_window_counts_days_and_weeks_and_calendar_months(
+    text: str, before: dt.date, after: dt.date
+) -> None:
+    election = dt.date(2018, 7, 29)
+    window = parse_duration(text)
+    assert (window.before(election), window.after(election)) == (before, after)
+    assert parse_duration("1m").after(dt.date(2018, 1, 31)) == dt.date(2018, 2, 28)
+
+
+@pytest.mark.parametrize("text", ["", "7", "d7", "a week", "7 fortnights"])
+def test_a_window_that_is_not_a_number_and_a_unit_is_refused(text: str) -> None:
+    with pytest.raises(DateInputError, match="length of time"):
+        parse_duration(text)
+
+
 # --- refused input ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["blorp", "last march", "the day after"])
+@pytest.mark.parametrize("text", ["blorp", "last blorp", "the day after", "mars prochain mardi"])
 def test_unreadable_dates_raise_an_error_quoting_the_input(text: str) -> None:
     with pytest.raises(DateInputError, match="could not understand the date") as caught:
         since(text)

@@ -99,8 +99,13 @@ def test_csv_bom_and_raw(env: dict[str, str | None], tmp_path: Path) -> None:
     target = tmp_path / "excel.csv"
     assert run(env, "--format", "csv", "--bom", "-o", str(target)).exit_code == 0
     assert target.read_bytes().startswith(b"\xef\xbb\xbfid,kind,")
-    hostile = Path(__file__).resolve().parent / "data" / "export" / "hostile.yaml"
-    args = ["export", "--store", str(hostile), "--format", "csv", "--kind", "incident"]
+    hostile = tmp_path / "formulas.yaml"
+    hostile.write_text(
+        "schema_version: 1\nincidents:\n  - id: formula\n    kind: milestone\n"
+        "    title: '=HYPERLINK(\"https://evil.example\")'\n    date: '2019'\n",
+        encoding="utf-8",
+    )
+    args = ["export", "--store", str(hostile), "--format", "csv", "--kind", "milestone"]
     neutral = CliRunner().invoke(app, args, env=env).stdout
     raw = CliRunner().invoke(app, [*args, "--raw"], env=env).stdout
     assert "'=HYPERLINK" in neutral and "'=HYPERLINK" not in raw

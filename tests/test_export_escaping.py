@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 
 from sahel_timeline.export.escaping import (
     FORMULA_STARTS,
+    WORD_JOINER,
     escape_html,
     escape_html_lines,
     escape_markdown,
@@ -35,7 +36,7 @@ TEXTS = st.lists(st.one_of(SPECIAL, st.text(max_size=5)), max_size=12).map("".jo
 
 def _expected_markdown_text(text: str) -> str:
     lines = LINE_BREAK.split(text.replace("\x00", "\ufffd").strip())
-    return "\n".join(lines)
+    return "\n".join(lines).replace(WORD_JOINER, "")
 
 
 def _inline_text(tokens: list) -> str:
@@ -49,7 +50,9 @@ def _inline_text(tokens: list) -> str:
             out.append("\n")
         else:
             raise AssertionError(f"unexpected markup {token.type}")
-    return "".join(out)
+    # The invisible joiners that keep `:fire:` and `@name` from becoming an emoji or a
+    # mention are not part of the text a reader sees.
+    return "".join(out).replace(WORD_JOINER, "")
 
 
 @settings(max_examples=400)
@@ -80,6 +83,29 @@ def test_escaped_markdown_cells_keep_every_column(cells: list[str]) -> None:
     body = tokens[[t.type for t in tokens].index("tbody_open") :]
     contents = [_inline_text(t.children) for t in body if t.type == "inline"]
     assert contents == [_expected_markdown_text(cell).strip() for cell in cells]
+
+
+# What GitHub turns into an emoji or a notification in the text of a rendered document.
+GITHUB_EMOJI = re.compile(r":[\w+-]+:")
+GITHUB_MENTION = re.compile(r"(?<!\w)@[A-Za-z0-9]")
+
+
+@settings(max_examples=300)
+@given(TEXTS)
+@example(":fire: for @jnim and @org/team :+1:")
+@example("**@name** and _:fire:_")
+def test_escaped_markdown_shows_no_emoji_or_mention_on_github(text: str) -> None:
+    tokens = MARKDOWN.parse(escape_markdown(text))
+    shown = "".join(
+        child.content for t in tokens for child in t.children or [] if child.type == "text"
+    )
+    assert not GITHUB_EMOJI.search(shown), shown
+    assert not GITHUB_MENTION.search(shown), shown
+
+
+def test_shortcodes_and_mentions_read_as_written() -> None:
+    tokens = MARKDOWN.parse(escape_markdown(":fire: @jnim"))
+    assert _inline_text(tokens[1].children) == ":fire: @jnim"
 
 
 @given(st.text())

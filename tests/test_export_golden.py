@@ -28,6 +28,7 @@ CASES = {
     "jsonl.jsonl": ["--format", "jsonl"],
     "timelinejs.json": ["--format", "timelinejs", "--title", "Synthetic brief"],
     "timelinejs-by-group.json": ["--format", "timelinejs", "--tl-group", "group"],
+    "timelinejs-sheet.csv": ["--format", "timelinejs-sheet", "--title", "Synthetic brief"],
     "geojson.geojson": ["--format", "geojson"],
     "html.html": ["--format", "html", "--title", "Synthetic brief"],
 }

@@ -122,17 +122,18 @@ def test_numeric_and_text_inter_codes_classify_actors_alike():
 
 
 def _entry(name: str, event_id: str) -> acled.ImportedEntry:
-    events, _ = acled.merge_records(read_acled_file(DATA / name).records)
+    events, _, _ = acled.merge_records(read_acled_file(DATA / name).records)
     event = next(e for e in events if e.record.event_id == event_id)
     return acled.event_to_entry(event, name)
 
 
-def test_time_precision_1_is_the_day_2_the_week_around_the_midpoint_3_the_month():
+def test_time_precision_1_is_the_day_2_the_midpoint_with_its_margin_3_the_month():
     day = _entry("current.csv", "MLI90001").fields
     week = _entry("current.csv", "MLI90002").fields
     month = _entry("current.csv", "BFO90003").fields
-    assert (day["date"], day.get("end_date")) == ("2023-02-22", None)
-    assert (week["date"], week["end_date"]) == ("2023-03-05", "2023-03-11")  # midpoint 8 March
+    assert (day["date"], day.get("date_margin_days")) == ("2023-02-22", None)
+    # ACLED's event_date is the day an analyst counts the event by; the week is its margin
+    assert (week["date"], week["date_margin_days"], week.get("end_date")) == ("2023-03-08", 3, None)
     assert (month["date"], month.get("end_date")) == ("2023-03", None)
     assert "midpoint" in week["notes"]
 
@@ -202,9 +203,11 @@ def test_an_unidentified_armed_group_names_no_perpetrator():
     assert "unidentified armed group" in entry.fields["notes"]
 
 
-def test_state_and_external_forces_and_civilians_are_targets_not_perpetrators():
+def test_forces_acted_upon_are_targets_and_forces_acting_are_perpetrators():
     assert _entry("legacy.csv", "MLI90102").fields["targets"] == ["un-peacekeepers"]
-    assert _entry("api-text-inter.csv", "MLI90402").fields["targets"] == ["foreign-military"]
+    foreign = _entry("api-text-inter.csv", "MLI90402")  # actor1: a French operation
+    assert _perpetrators(foreign) == [("operation-sentinelle-sahel-france", "attributed")]
+    assert foreign.perpetrators[0][0].kind == "foreign-force"
     clash = _entry("current.csv", "MLI90001")
     assert clash.fields["targets"] == ["military"]
     assert _perpetrators(clash) == [("jnim", "attributed")]
@@ -212,7 +215,10 @@ def test_state_and_external_forces_and_civilians_are_targets_not_perpetrators():
 
 def test_an_unknown_armed_group_gets_a_group_derived_from_its_name():
     entry = _entry("current.csv", "NIR90004")
-    assert ("dan-sahel-militia-niger", "attributed") in _perpetrators(entry)
+    # on actor2's side: acted upon, so not a perpetrator, but named for the unmatched report
+    assert ("dan-sahel-militia-niger", "attributed") not in _perpetrators(entry)
+    militia = next(spec for spec in entry.groups if spec.id == "dan-sahel-militia-niger")
+    assert militia.derived and militia.kind == "communal-militia"
 
 
 def test_no_imported_status_is_ever_claimed(tmp_path):
@@ -269,7 +275,10 @@ def test_every_mapped_tactic_and_target_is_in_the_vocabulary():
 
 
 def test_monadic_rows_merge_into_one_event_with_every_actor_and_fatalities_once():
-    events, merged = acled.merge_records(read_acled_file(DATA / "monadic.csv").records)
+    events, merged, disagreements = acled.merge_records(
+        read_acled_file(DATA / "monadic.csv").records
+    )
+    assert disagreements == []
     assert merged == 2 and len(events) == 2
     clash = events[0]
     assert clash.fatalities == 11  # not 22
@@ -318,7 +327,7 @@ def test_import_into_a_new_file_validates(tmp_path):
     target = tmp_path / "acled.yaml"
     result = run("import-acled", str(DATA / "current.csv"), "--into", str(target))
     assert result.exit_code == 0, result.output
-    assert "4 imported" in result.output
+    assert "4 new" in result.output
     assert run("validate", str(target)).exit_code == 0
     assert set(entries_of(target)) == {
         "acled-mli90001", "acled-mli90002", "acled-bfo90003", "acled-nir90004"
@@ -427,8 +436,8 @@ def test_a_failed_write_leaves_the_original_file_and_no_temporary_file(tmp_path,
     def fail_replace(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_writer.os, "replace", fail_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "replace", fail_replace)
+    with pytest.raises(SahelError, match=r"cannot write .*store\.yaml: disk full; nothing was"):
         import_into(target, "current.csv")
     assert target.read_text(encoding="utf-8") == HAND_WRITTEN
     assert [p.name for p in tmp_path.iterdir()] == ["store.yaml"]

@@ -70,3 +70,15 @@ def test_installed_copy_of_the_curated_store_is_the_repository_file(elsewhere: P
         assert package.resolve() == (REPOSITORY / "sahel_timeline").resolve()
         return
     assert shipped.read_bytes() == (REPOSITORY / "incidents.yaml").read_bytes()
+
+
+def test_installed_package_draws_the_html_brief_map_from_its_own_outlines(
+    elsewhere: Path,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sahel_timeline", "export", "--format", "html"],
+        cwd=elsewhere, env=_clean_env(), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert '<g class="countries">\n<path' in result.stdout
+    assert "Natural Earth" in result.stdout

@@ -17,6 +17,7 @@ from sahel_timeline.findings import Finding
 from sahel_timeline.loader import parse_yaml_bytes, parse_yaml_text
 from sahel_timeline.store import assemble_store
 from sahel_timeline.validate import validate_document
+from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS
 from sahel_timeline.vocab import COUNTRIES, STATUSES, TACTICS, TARGETS
 
 NOW = dt.date(2025, 1, 1)
@@ -103,12 +104,15 @@ def test_any_value_in_any_field_gives_findings_never_an_exception(value: str) ->
 
 # Titles with what YAML cares about: quotes, colons, hashes, brackets, unicode, emoji.
 # Left out: what a store file may not hold raw (control characters, surrogates, U+2028,
-# U+2029, U+FFFE, U+FFFF), all refused by the loader with a finding.
+# U+2029, U+FFFE, U+FFFF), all refused by the loader with a finding, and what store text
+# may not hold (a tab in a title, bidirectional controls and marks: findings of their own,
+# tested in test_text_characters.py).
 TITLE = st.text(
     alphabet=st.one_of(
-        st.sampled_from([*":#'\"[]{}&*!|>%@`,-?", "\\", " ", "é", "ⵣ", "ع", "🔥", "\t"]),
+        st.sampled_from([*":#'\"[]{}&*!|>%@`,-?", "\\", " ", "é", "ⵣ", "ع", "🔥"]),
         st.characters(
-            exclude_categories=["Cs", "Cc", "Zl", "Zp"], exclude_characters="\ufffe\uffff"
+            exclude_categories=["Cs", "Cc", "Zl", "Zp"],
+            exclude_characters="\ufffe\uffff" + "".join(BIDI_CONTROLS | BIDI_MARKS),
         ),
     ),
     min_size=1,

@@ -49,7 +49,7 @@ def test_code_is_ruff_clean(args: list[str]) -> None:
     ruff = str(beside_python) if beside_python.exists() else shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (it comes with the test extra)")
-    candidates = ("sahel_timeline", "tests", "bench")
+    candidates = ("sahel_timeline", "tests", "bench", "tools")
     folders = [name for name in candidates if (REPOSITORY / name).is_dir()]
     result = subprocess.run(
         [ruff, *args, *folders], cwd=REPOSITORY, capture_output=True, text=True, check=False

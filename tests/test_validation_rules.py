@@ -25,7 +25,10 @@ INVALID = Path(__file__).parent / "data" / "invalid"
 NOW = dt.date(2025, 1, 1)
 HEADER = re.compile(rb"# expect: ([a-z0-9-]+) at ([0-9]+):([0-9]+)\r?\n")
 # The data model's warnings; every other rule is an error.
-WARNING_RULES = {"future-date", "claim-date-missing", "possible-duplicate", "missing-summary"}
+WARNING_RULES = {
+    "future-date", "claim-date-missing", "possible-duplicate", "missing-summary",
+    "bidi-mark", "one-line-text",
+}  # fmt: skip
 # Rules that need the file system to misbehave: tested below without a fixture file.
 RULES_WITHOUT_FIXTURE = {"unreadable-file", "file-too-large"}
 
@@ -104,6 +107,7 @@ _RULE_ARGUMENTS = {
     "Number": (2, "range_rule"),
     "Text": (None, "pattern_rule"),
     "Integer": (None, "rule_below_minimum"),
+    "CharacterRule": (2, "rule"),
 }
 _CORE_MODULES = ("files.py", "loader.py", "schema.py", "validate.py", "store.py")
 

@@ -6,16 +6,28 @@ codes, plain output for pipes and NO_COLOR, `| head`, and hostile text shown lit
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
+from sahel_timeline.query import group_incidents, sort_incidents
+from sahel_timeline.render.group_tree import render_group_tree
+from sahel_timeline.render.incident_detail import render_incident
+from sahel_timeline.render.stats_view import render_stats
+from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
+from sahel_timeline.stats import compute_stats, incidents_per_group
+from sahel_timeline.store import Store, load_store
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -170,8 +182,9 @@ def test_milestones_are_marked_and_carry_no_perpetrator_line() -> None:
 )
 def test_group_by_puts_entries_under_headings_in_order(by: str, headings: list[str]) -> None:
     output = run("timeline", "--group-by", by).output
-    positions = [output.find(heading) for heading in headings]
-    assert -1 not in positions, output
+    starts = [re.search(rf"^{re.escape(heading)}", output, re.MULTILINE) for heading in headings]
+    assert None not in starts, output
+    positions = [start.start() for start in starts if start is not None]
     assert positions == sorted(positions)
 
 
@@ -247,6 +260,39 @@ def test_stats_bar_is_longest_for_the_largest_toll() -> None:
     assert bars["ISGS"] > bars["JNIM"] > 0
 
 
+def test_stats_by_month_shows_every_month_between_the_first_and_last_including_lulls() -> None:
+    result = run("stats", "--by", "month")
+    assert result.exit_code == 0, result.output
+    rows = {
+        " ".join(line.split()[:2]): line.split()[2:4]
+        for line in result.output.splitlines()
+        if re.match(r"[A-Z][a-z]{2} \d{4} ", line)
+    }
+    months = list(rows)
+    assert (months[0], months[-1]) == ("Aug 2017", "Dec 2018")
+    assert len(rows) == 17
+    assert rows["Sep 2017"] == ["0", "0"]  # an empty month reads 0 killed, not unknown
+    assert rows["Mar 2018"][0] == "1"
+    assert "Month not known" in result.output
+    assert re.search(r"Incidents per month, Aug 2017 to Dec 2018: \S{17}\n", result.output)
+
+
+@pytest.mark.parametrize(
+    ("by", "first", "last"), [("week", "2018-W13", "2019-W01"), ("quarter", "Q3 2017", "Q4 2018")]
+)
+def test_stats_by_week_and_quarter_label_and_zero_fill_their_periods(
+    by: str, first: str, last: str
+) -> None:
+    result = run("stats", "--by", by)
+    assert result.exit_code == 0, result.output
+    labels = [line.split("  ")[0] for line in result.output.splitlines()[1:] if line.strip()]
+    assert labels[0] == first
+    assert labels[labels.index("Total") - 2 : labels.index("Total")] == [
+        last,
+        f"{by.capitalize()} not known",
+    ]
+
+
 def test_groups_draws_the_tree_with_aliases_and_counts() -> None:
     result = run("groups")
     assert result.exit_code == 0
@@ -257,6 +303,67 @@ def test_groups_draws_the_tree_with_aliases_and_counts() -> None:
     assert "aliases: GSIM" in result.output
     assert "merged into JNIM · 1 incident" in result.output
     assert "2 incidents, 3 with its family" in result.output
+
+
+def test_an_entry_that_began_before_since_opens_the_period_marked_ongoing() -> None:
+    # The README's example: Barkhane (Aug 2014 to Nov 2022) was under way in July 2018.
+    result = run(
+        "timeline", "--since", "2018-07", "--until", "2018-08", "--group-by", "month",
+        store=CURATED_STORE,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Entries per month, Jul 2018 to Aug 2018: ")
+    assert lines[1].startswith("Jul 2018 (5 entries)")
+    assert "Aug 2014 (" not in result.output
+    assert lines[2].startswith("ongoing ") and "Operation Barkhane" in lines[2]
+    assert lines[3].startswith("1 Aug 2014-")
+
+
+def test_around_and_window_keep_the_entries_near_a_moment() -> None:
+    result = run("timeline", "--around", "2018-06-20", "--window", "10d")
+    assert result.exit_code == 0, result.output
+    assert "Claimed by ISGS, JNIM suspected" in result.output  # 15 Jun 2018
+    assert "Election milestone" not in result.output  # 29 Jul 2018
+    assert "since 2018-06-10; until 2018-06-30" in result.output
+    assert '--around "2018-06-20" (2018-06-20) and 10 days either side' in result.output
+    # Without --window, a week either side of the whole period --around names.
+    wider = run("timeline", "--around", "June 2018")
+    assert "since 2018-05-25; until 2018-07-07" in wider.output
+
+
+def test_natural_dates_in_french_are_read_and_the_footer_says_how() -> None:
+    result = run("timeline", "--since", "mars 2018", "--until", "juin 2018")
+    assert result.exit_code == 0, result.output
+    assert "Span across March and April" in result.output
+    assert "Claimed by ISGS, JNIM suspected" in result.output
+    assert "Election milestone" not in result.output
+    footer = " ".join(result.output.split("Dates: ")[1].split())
+    assert '--since "mars 2018" read as 2018-03-01 to 2018-03-31' in footer
+    assert '--until "juin 2018" read as 2018-06-01 to 2018-06-30' in footer
+    last_march = run("stats", "--since", "last March", "--until", "last March",
+                     env={"SAHEL_TIMELINE_NOW": "2019-01-10"})  # fmt: skip
+    assert last_march.exit_code == 0, last_march.output
+    assert "since 2018-03-01; until 2018-03-31" in last_march.output
+    assert '--since "last March" read as 2018-03-01 to 2018-03-31' in last_march.output
+
+
+@pytest.mark.parametrize(
+    ("args", "blamed"),
+    [
+        (["--around", "2018-06", "--since", "2018"], "--around"),
+        (["--window", "7d"], "--window"),
+        (["--around", "2018-06", "--window", "a while"], "--window"),
+        (["--around", "never ever"], "--around"),
+    ],
+)
+def test_around_and_window_misuse_is_a_usage_error_naming_the_option(
+    args: list[str], blamed: str
+) -> None:
+    result = run("timeline", *args)
+    assert result.exit_code == 2, result.output
+    assert blamed in result.output
+    assert "Traceback" not in result.output
 
 
 # --- usage errors and exit codes --------------------------------------------------------------
@@ -304,20 +411,82 @@ VIEW_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", VIEW_COMMANDS, ids=lambda args: " ".join(args))
-def test_hostile_text_is_shown_literally_in_every_view(args: list[str]) -> None:
+def test_a_store_with_control_characters_is_refused_by_every_view(args: list[str]) -> None:
+    # Control characters and bidirectional overrides are validation errors: no view runs.
     result = run(*args, store=HOSTILE_STORE, env={"NO_COLOR": None, "COLUMNS": "120"})
-    assert result.exit_code == 0, result.output
-    output = result.output
-    assert ESCAPE not in output and "\a" not in output and "\u202e" not in output
-    if args[0] in ("timeline", "groups") or args[1:] == ["2018-05-01-hostile-markup"]:
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "error control-character" in result.stderr and "error bidi-control" in result.stderr
+    assert ESCAPE not in result.output and "\a" not in result.output
+
+
+# Should such a store reach a renderer anyway, store text is shown, never obeyed.
+
+
+def _rendered(draw: Callable[[Store, Console], None]) -> str:
+    store = load_store([HOSTILE_STORE], dt.date(2025, 1, 1))
+    console = Console(
+        file=io.StringIO(), force_terminal=True, color_system="standard", width=120,
+        highlight=False, emoji=False, markup=False,
+    )  # fmt: skip
+    draw(store, console)
+    return cast(io.StringIO, console.file).getvalue()
+
+
+def _show(incident_id: str) -> Callable[[Store, Console], None]:
+    def draw(store: Store, console: Console) -> None:
+        by_id = store.incidents_by_id()
+        render_incident(by_id[incident_id], store.registry, by_id.get, console)
+
+    return draw
+
+
+def _timeline(store: Store, console: Console) -> None:
+    incidents = sort_incidents(store.incidents)
+    footer = TimelineFooter(total_in_store=len(incidents))
+    render_timeline(group_incidents(incidents, "year"), store.registry, footer, console)
+
+
+def _stats(by: str) -> Callable[[Store, Console], None]:
+    def draw(store: Store, console: Console) -> None:
+        render_stats(compute_stats(store.incidents, by, store.registry), [], console)
+
+    return draw
+
+
+def _groups(store: Store, console: Console) -> None:
+    counts = incidents_per_group(store.incidents, store.registry)
+    render_group_tree(store.registry, counts, console)
+
+
+RENDERERS = {
+    "timeline": _timeline,
+    "show 2018-05-01-hostile-markup": _show("2018-05-01-hostile-markup"),
+    "show 2018-06-hostile-unknown": _show("2018-06-hostile-unknown"),
+    "show 2018-hostile-milestone": _show("2018-hostile-milestone"),
+    "stats group": _stats("group"),
+    "stats tactic": _stats("tactic"),
+    "groups": _groups,
+}
+
+
+@pytest.mark.parametrize("view", RENDERERS)
+def test_hostile_text_is_shown_literally_in_every_view(view: str) -> None:
+    output = _rendered(RENDERERS[view])
+    # The view's own styles and the links it makes of source addresses (OSC 8) are its own.
+    own_links = re.sub(r"\x1b\]8;[^\x1b\a]*\x1b\\", "", output)
+    colour_codes = re.sub(r"\x1b\[[0-9;]*m", "", own_links)
+    assert ESCAPE not in colour_codes and "\a" not in output and "\u202e" not in output
+    if view in ("timeline", "groups", "show 2018-05-01-hostile-markup"):
         assert "[/]" in output
-    if args[:1] == ["timeline"] or args[1:] == ["2018-05-01-hostile-markup"]:
+    if view in ("timeline", "show 2018-05-01-hostile-markup"):
         assert "[bold red]x[/]" in output and ":fire:" in output
         assert "\\x1b[31mred\\x1b[0m" in output  # visible, not obeyed
 
 
 def test_show_keeps_every_hostile_field_literal() -> None:
-    output = run("show", "2018-05-01-hostile-markup", store=HOSTILE_STORE).output
+    output = _rendered(_show("2018-05-01-hostile-markup"))
+    output = re.sub(r"\x1b\[[0-9;]*m", "", output)
     for literal in (
         "[red]markup[/red]",
         ":smile:",
@@ -333,8 +502,7 @@ def test_show_keeps_every_hostile_field_literal() -> None:
 
 
 def test_a_title_with_newlines_stays_on_one_line() -> None:
-    output = run("timeline", store=HOSTILE_STORE).output
-    assert "Multi line place, Niger" in output
+    assert "Multi line place, Niger" in _rendered(_timeline)
 
 
 def _subprocess(args: list[str], env: dict[str, str | None], **kwargs):

@@ -8,6 +8,7 @@ Regenerate them after an intended change, then review the diff:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sahel_timeline.cli.app import app
 REPOSITORY = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = DATA / "golden" / "views"
+URL_LINE = re.compile(r"^ *https?://\S+$")
 REGENERATE = os.environ.get("SAHEL_TIMELINE_REGENERATE_GOLDEN") == "1"
 
 STORES = {
@@ -29,8 +31,21 @@ VIEWS = {
     "timeline-year": ["timeline", "--group-by", "year"],
     "timeline-month": ["timeline", "--group-by", "month"],
     "timeline-country": ["timeline", "--group-by", "country"],
+    # Spans that began earlier (Barkhane; the fixture's March-April span) open the period.
+    "timeline-ongoing": [
+        "timeline",
+        "--since",
+        "2018-04",
+        "--until",
+        "2018-08",
+        "--group-by",
+        "month",
+        "--no-pager",
+    ],
+    "timeline-around": ["timeline", "--around", "2018-07-29", "--window", "2w"],
     "show": ["show", "{incident}"],
     "stats-year": ["stats", "--by", "year"],
+    "stats-month": ["stats", "--by", "month"],
     "stats-group": ["stats", "--by", "group"],
     "stats-tactic": ["stats", "--by", "tactic"],
     "groups": ["groups"],
@@ -66,4 +81,6 @@ def test_view_matches_its_golden_file(store: str, view: str, width: int) -> None
         golden.write_text(result.stdout, encoding="utf-8")
     assert golden.is_file(), f"{golden.name} is missing: regenerate (see the module docstring)"
     assert result.stdout == golden.read_text(encoding="utf-8")
-    assert max(len(line) for line in result.stdout.splitlines()) <= width
+    # Only a URL, never cut in two, may run past the width.
+    lines = [line for line in result.stdout.splitlines() if not URL_LINE.match(line)]
+    assert max(len(line) for line in lines) <= width

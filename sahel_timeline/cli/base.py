@@ -8,6 +8,7 @@ Each command lives in its own module and registers itself on `app` when imported
 from __future__ import annotations
 
 import importlib
+import inspect
 
 import typer
 
@@ -17,7 +18,7 @@ app = typer.Typer(
     name="sahel-timeline",
     help="Build and question timelines of jihadist violence in the Sahel.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -59,10 +60,24 @@ COMMAND_MODULES = {
     "schema": "schema_command",
     "diff": "diff_command",
     "import-acled": "import_command",
+    "link": "link_command",
 }
 
 
 def register_commands(names: list[str] | None = None) -> None:
-    """Import the modules of the named commands (all when None); each adds itself to `app`."""
+    """Import the modules of the named commands (all when None); each adds itself to `app`.
+
+    A command's help is its docstring with each paragraph on one line, so that `--help`
+    wraps it at the terminal's width rather than where the source happens to break it.
+    """
     for name in COMMAND_MODULES if names is None else names:
         importlib.import_module(f"sahel_timeline.cli.{COMMAND_MODULES[name]}")
+    for command in app.registered_commands:
+        if command.help is None and command.callback is not None:
+            command.help = reflowed(inspect.getdoc(command.callback) or "")
+
+
+def reflowed(text: str) -> str:
+    """`text` with the line breaks inside each paragraph (blank-line separated) removed."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)

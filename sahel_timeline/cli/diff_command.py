@@ -10,7 +10,13 @@ from typing import Annotated, Optional
 import typer
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, domain_errors, selected_store_path, today
+from sahel_timeline.cli.environment import (
+    StoreOption,
+    domain_errors,
+    selected_store_path,
+    today,
+    write_to_stdout,
+)
 from sahel_timeline.diff import DIFF_FORMATTERS, diff_against_revision
 
 
@@ -57,7 +63,7 @@ def diff(
     with domain_errors():
         target = path if path is not None else selected_store_path(store)
         result, current = diff_against_revision(target, base, today())
-    sys.stdout.write(DIFF_FORMATTERS[output_format.value](result))
+    write_to_stdout(DIFF_FORMATTERS[output_format.value](result))
     if current.errors:
         sys.stderr.write(
             f"note: the store has {len(current.errors)} error(s); records with errors are left "

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from sahel_timeline.cli.base import COMMAND_MODULES, app, register_commands
 
-ROOT_FLAGS = {"--no-cache", "--version"}
+ROOT_FLAGS = {"--no-cache", "--version", "--install-completion", "--show-completion"}
 
 
 def command_name(arguments: Sequence[str]) -> str | None:
@@ -27,6 +27,9 @@ def command_name(arguments: Sequence[str]) -> str | None:
 
 
 def main() -> None:
+    from sahel_timeline.cli.view_output import end_quietly_on_closed_pipe
+
+    end_quietly_on_closed_pipe()
     name = command_name(sys.argv[1:])
     register_commands([name] if name else None)
     app()

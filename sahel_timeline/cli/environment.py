@@ -24,6 +24,7 @@ from sahel_timeline.dates import DateInputError, resolve_now
 from sahel_timeline.errors import ExitCode, SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.store import Store, load_store, locate_store
+from sahel_timeline.visible import visible_document, visible_text
 
 MAX_ERRORS_SHOWN_ON_LOAD = 5
 
@@ -50,13 +51,22 @@ def stderr_console() -> Console:
     return Console(file=sys.stderr, highlight=False, emoji=False, markup=False)
 
 
+def write_to_stdout(document: str) -> None:
+    """Data on stdout as UTF-8; on a terminal, control characters are shown, not obeyed."""
+    if sys.stdout.isatty():
+        document = visible_document(document)
+    sys.stdout.buffer.write(document.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def environ() -> Mapping[str, str]:
     return os.environ
 
 
 def fail(message: str, code: ExitCode = ExitCode.FINDINGS) -> typer.Exit:
     """Print `message` on stderr as plain text and return the Exit to raise."""
-    stderr_console().print(Text(f"Error: {message}", style="red"), soft_wrap=True)
+    text = visible_text(f"Error: {message}", keep_newlines=True)
+    stderr_console().print(Text(text, style="red"), soft_wrap=True)
     return typer.Exit(int(code))
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import os
-import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional, cast
 
@@ -16,10 +14,12 @@ from rich.text import Text
 from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import (
     StoreOption,
+    domain_errors,
     environ,
     fail,
     open_store,
     stderr_console,
+    write_to_stdout,
 )
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.dates import DateInputError, resolve_now
@@ -34,7 +34,12 @@ from sahel_timeline.export import (
     ExportOptions,
     TimelineGroup,
 )
-from sahel_timeline.query import describe_filter
+from sahel_timeline.safe_write import (
+    NotARegularFileError,
+    writable_target,
+    write_file_atomically,
+)
+from sahel_timeline.visible import visible_line
 
 OUTPUT_PANEL = "Output"
 
@@ -76,7 +81,8 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="Write to FILE (atomically) instead of stdout; '-' is stdout.",
+            help="Write to FILE (atomically; a regular file, never a device or FIFO) instead of "
+            "stdout; '-' is stdout.",
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = None,
@@ -136,8 +142,14 @@ def export(
     """Export the entries the filters select, in the order of --sort, to stdout or a file."""
     spec = EXPORTERS[_value(format_)]
     target = None if output in (None, "-") else Path(cast(str, output))
-    if target is not None and target.exists() and not force:
-        raise fail(f"{target} exists; use --force to overwrite it")
+    if target is not None:
+        with domain_errors():
+            try:
+                writable_target(target)  # a device, a FIFO or a folder: refused before any work
+            except NotARegularFileError as error:
+                raise fail(f"{error.message} ('-o -' writes to stdout)", ExitCode.USAGE) from None
+        if os.path.lexists(target) and not force:
+            raise fail(f"{visible_line(str(target))} exists; use --force to overwrite it")
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
     incidents = loaded.select(query)
@@ -145,7 +157,9 @@ def export(
         title=title,
         now=query.now,
         generated_on=_generation_day(),
-        filter_lines=tuple(describe_filter(query.filter, loaded.registry)),
+        filter_lines=tuple(query_request.describe(query, loaded.registry)),
+        since=query.filter.since,
+        until=query.filter.until,
         order=query.sort + (", reversed" if query.reverse else ""),
         options=ExportOptions(
             columns=cast(CsvColumns, _value(columns)),
@@ -154,46 +168,15 @@ def export(
             timeline_group=cast(TimelineGroup, _value(tl_group)),
         ),
     )
-    data = spec(incidents, loaded.registry, context).encode("utf-8")
+    text = spec(incidents, loaded.registry, context)
     notice = spec.notice_for(incidents)
     if notice:
         stderr_console().print(Text(notice))
     if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        write_to_stdout(text)
         return
-    try:
-        write_atomically(target, data, overwrite=force)
-    except FileExistsError:
-        raise fail(f"{target} exists; use --force to overwrite it") from None
-    except OSError as error:
-        raise fail(f"cannot write {target}: {error.strerror or error}") from None
-
-
-def write_atomically(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, then rename it, so
-    that a reader never sees half a file; FileExistsError when `path` exists and not
-    `overwrite` (checked again just before the rename)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        if not overwrite and path.exists():
-            raise FileExistsError(path)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    with domain_errors():
+        write_file_atomically(target, text.encode("utf-8"), overwrite=force)
 
 
 def _generation_day() -> dt.date:

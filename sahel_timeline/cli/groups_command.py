@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, open_store, stdout_console
+from sahel_timeline.cli.environment import StoreOption, environ, open_store
+from sahel_timeline.cli.view_output import NoPagerOption, view_output
 from sahel_timeline.stats import incidents_per_group
 
 
 @app.command(
     epilog=("Examples:\n\n  sahel-timeline groups\n\n  sahel-timeline groups --store stores/"),
 )
-def groups(store: StoreOption = None) -> None:
+def groups(store: StoreOption = None, no_pager: NoPagerOption = False) -> None:
     """The groups of the store as a tree of affiliations and merges, each with its aliases
     and the number of incidents that name it (and its family, when it has one).
 
@@ -21,4 +22,5 @@ def groups(store: StoreOption = None) -> None:
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.group_tree import render_group_tree
 
-    render_group_tree(loaded.registry, counts, stdout_console())
+    with view_output(no_pager, environ()) as output:
+        render_group_tree(loaded.registry, counts, output.console)

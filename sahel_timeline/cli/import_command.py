@@ -6,17 +6,33 @@ import difflib
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.markup import escape
 from rich.text import Text
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import domain_errors, fail, stderr_console, today
+from sahel_timeline.cli.environment import (
+    domain_errors,
+    fail,
+    stderr_console,
+    store_cache,
+    today,
+)
 from sahel_timeline.dates import parse_date_bound
 from sahel_timeline.errors import ExitCode
+from sahel_timeline.visible import visible_line
 from sahel_timeline.vocab import find_country
+
+
+class GoneAction(str, Enum):
+    KEEP = "keep"
+    MARK = "mark"
+    REMOVE = "remove"
+
 
 if TYPE_CHECKING:
     from sahel_timeline.importers.acled import ProgressCallback, RowSelection
@@ -109,15 +125,27 @@ def import_acled(
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Report what would change; write nothing.")
+        bool,
+        typer.Option("--dry-run", help="Report what would change, with the ids; write nothing."),
     ] = False,
+    gone: Annotated[
+        GoneAction,
+        typer.Option(
+            "--gone",
+            help=(
+                "What to do with imported events these rows cover (countries and dates) but no "
+                "longer hold: keep them, mark them (tag acled-gone) or remove them."
+            ),
+        ),
+    ] = GoneAction.KEEP,
 ) -> None:
     """Turn ACLED export files into incidents of a store, merged by ACLED event id.
 
     Every row of every event type is imported unless --country, --since, --until or
     --event-type select rows. Importing the same file again changes nothing; a revised
     export updates its entries (ids acled-...). Hand-written entries and comments are kept.
-    Bad rows are reported by line and skipped (exit code 1 when there were any).
+    Bad rows are reported by line and skipped, as are rows of a country missing from the
+    country table (exit code 1 when there were any).
     """
     from rich.progress import Progress
 
@@ -134,7 +162,7 @@ def import_acled(
                 total = max(path.read_bytes().count(b"\n") - 1, 1)  # less the header
             except OSError:
                 total = None
-            task = bars.add_task(path.name, total=total)
+            task = bars.add_task(escape(visible_line(path.name)), total=total)
             return lambda rows: bars.update(task, completed=rows)
 
         summary = run_acled_import(
@@ -144,11 +172,14 @@ def import_acled(
             imported_on=today(),
             now=today(),
             dry_run=dry_run,
+            gone_action=gone.value,
+            cache=store_cache(),
             progress_for=progress_for,
         )
+    # One line each, whatever the names of the files hold (a newline, an escape sequence).
     for problem in summary.problems:
-        console.print(Text(str(problem)), soft_wrap=True)
+        console.print(Text(visible_line(str(problem))), soft_wrap=True)
     for line in summary.lines():
-        console.print(Text(line), soft_wrap=True)
-    if summary.problems:
+        console.print(Text(visible_line(line)), soft_wrap=True)
+    if summary.problems or summary.outside_country_table:
         raise typer.Exit(int(ExitCode.FINDINGS))

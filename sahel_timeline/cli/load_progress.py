@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from sahel_timeline.visible import visible_line
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
@@ -44,7 +46,7 @@ class TerminalLoadProgress:
         bar = self._bar()
         if self._task is not None:
             bar.remove_task(self._task)
-        self._task = bar.add_task(f"reading {file}", total=max(characters, 1))
+        self._task = bar.add_task(f"reading {visible_line(file)}", total=max(characters, 1))
 
     def advance(self, characters_read: int) -> None:
         if self._progress is not None and self._task is not None:
@@ -52,7 +54,8 @@ class TerminalLoadProgress:
 
     def checking(self, file: str) -> None:
         if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, description=f"checking {file}", total=None)
+            description = f"checking {visible_line(file)}"
+            self._progress.update(self._task, description=description, total=None)
 
     def stop(self) -> None:
         if self._progress is not None:

@@ -25,7 +25,15 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
-from sahel_timeline.dates import DateInputError, parse_date_bound, resolve_now
+from sahel_timeline.cli.completion import complete_group
+from sahel_timeline.dates import (
+    DateInputError,
+    is_iso_date,
+    parse_date_bound,
+    parse_date_period,
+    parse_duration,
+    resolve_now,
+)
 from sahel_timeline.query import (
     SORT_KEYS,
     STATUS_FILTERS,
@@ -33,15 +41,19 @@ from sahel_timeline.query import (
     QueryError,
     SortKey,
     build_filter,
+    describe_filter,
 )
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.vocab import KINDS
+from sahel_timeline.visible import visible_text
+from sahel_timeline.vocab import ACTOR_KINDS, KINDS
 
 FILTERS_PANEL = "Filters"
+DEFAULT_WINDOW = "7d"
 ORDER_PANEL = "Order and limit"
 
 # Choices as Enums: Typer lists them in the help, completes them and rejects other values.
 StatusChoice = enum.Enum("StatusChoice", {value: value for value in STATUS_FILTERS}, type=str)  # type: ignore[misc]
+ActorKindChoice = enum.Enum("ActorKindChoice", {value: value for value in ACTOR_KINDS}, type=str)  # type: ignore[misc]
 KindChoice = enum.Enum("KindChoice", {value: value for value in KINDS}, type=str)  # type: ignore[misc]
 SortChoice = enum.Enum("SortChoice", {value: value for value in SORT_KEYS}, type=str)  # type: ignore[misc]
 
@@ -51,6 +63,7 @@ _OPTION_OF_FIELD = {
     "until": "--until",
     "countries": "--country",
     "groups": "--group",
+    "actor_kinds": "--actor-kind",
     "statuses": "--status",
     "tactics": "--tactic",
     "targets": "--target",
@@ -70,6 +83,7 @@ class QueryRequest:
     until: str | None = None
     countries: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    actor_kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     tactics: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
@@ -81,6 +95,8 @@ class QueryRequest:
     sort: str = "date"
     reverse: bool = False
     now: str | None = None
+    around: str | None = None
+    window: str | None = None
 
     def build(self, registry: GroupRegistry, environ: Mapping[str, str]) -> Query:
         """The Query these options ask for; typer.BadParameter (exit code 2) when they are bad."""
@@ -88,14 +104,13 @@ class QueryRequest:
             now = resolve_now(self.now, environ)
         except DateInputError as error:
             raise _bad_parameter(str(error), "--now" if self.now is not None else None) from None
-        since = self._date_bound(self.since, now, "since")
-        until = self._date_bound(self.until, now, "until")
+        since, until = self.date_bounds(now)
         try:
             flt = build_filter(
                 since=since,
                 until=until,
                 countries=self.countries,
-                groups=self.groups,
+                groups=self._groups(registry),
                 statuses=self.statuses,
                 tactics=self.tactics,
                 targets=self.targets,
@@ -117,6 +132,85 @@ class QueryRequest:
             now=now,
         )
 
+    def _groups(self, registry: GroupRegistry) -> tuple[str, ...]:
+        """--group, narrowed by --actor-kind to the groups of those kinds (the filter
+        engine knows groups, not kinds: a kind is the set of the registry's groups of it)."""
+        if not self.actor_kinds:
+            return self.groups
+        of_kind = [group.id for group in registry if group.kind in self.actor_kinds]
+        if self.groups:
+            wanted = set()
+            for reference in self.groups:
+                group = registry.resolve(reference)
+                wanted |= registry.family(group.id) if group else {reference}
+            unknown = [ref for ref in self.groups if registry.resolve(ref) is None]
+            of_kind = [*unknown, *(group_id for group_id in of_kind if group_id in wanted)]
+        if not of_kind:
+            kinds = ", ".join(self.actor_kinds)
+            raise _bad_parameter(
+                f"no group {'of those' if self.groups else 'in the registry'} has the kind "
+                f"{kinds} (the groups command shows each group's kind; a group without "
+                "`kind:` in the registry has none)",
+                "--actor-kind",
+            )
+        return tuple(of_kind)
+
+    def describe(self, query: Query, registry: GroupRegistry) -> list[str]:
+        """The filter in plain lines (`describe_filter`), saying `actor kind: state-force`
+        rather than listing every group of that kind."""
+        lines = describe_filter(query.filter, registry)
+        if not self.actor_kinds:
+            return lines
+        kept = [line for line in lines if not line.startswith("group: ")]
+        extra = [f"actor kind: {', '.join(self.actor_kinds)}"]
+        if self.groups:
+            extra.insert(0, f"group: {', '.join(self.groups)}")
+        at = next((i for i, line in enumerate(kept) if not line.startswith(("since ", "until ",
+                   "country: "))), len(kept))  # fmt: skip
+        return [*kept[:at], *extra, *kept[at:]]
+
+    def date_bounds(self, now: dt.date) -> tuple[dt.date | None, dt.date | None]:
+        """The since and until days these options give: --around and --window are a slice
+        of the period named by --around, widened by the window on both sides."""
+        if self.around is None:
+            if self.window is not None:
+                raise _bad_parameter("--window needs --around DATE", "--window")
+            return self._date_bound(self.since, now, "since"), self._date_bound(
+                self.until, now, "until"
+            )
+        if self.since is not None or self.until is not None:
+            raise _bad_parameter(
+                "--around gives both bounds; use it without --since and --until", "--around"
+            )
+        try:
+            first, last = parse_date_period(self.around, now=now)
+        except DateInputError as error:
+            raise _bad_parameter(str(error), "--around") from None
+        try:
+            window = parse_duration(self.window or DEFAULT_WINDOW)
+        except DateInputError as error:
+            raise _bad_parameter(str(error), "--window") from None
+        return window.before(first), window.after(last)
+
+    def date_readings(self, now: dt.date) -> list[str]:
+        """How the dates typed in words were read, for the footer: `--since "mars 2018" read
+        as 2018-03-01 to 2018-03-31`. ISO dates need no explanation and get none."""
+        readings = []
+        for option, text in (("--since", self.since), ("--until", self.until)):
+            if text is not None and not is_iso_date(text):
+                first, last = parse_date_period(text, now=now)
+                readings.append(f'{option} "{text}" read as {_span(first, last)}')
+        if self.around is not None:
+            first, last = parse_date_period(self.around, now=now)
+            since, until = self.date_bounds(now)
+            assert since is not None and until is not None
+            window = parse_duration(self.window or DEFAULT_WINDOW)
+            readings.append(
+                f'--around "{self.around}" ({_span(first, last)}) and {window} either side: '
+                f"{_span(since, until)}"
+            )
+        return readings
+
     @staticmethod
     def _date_bound(text: str | None, now: dt.date, side: str) -> dt.date | None:
         if text is None:
@@ -127,8 +221,14 @@ class QueryRequest:
             raise _bad_parameter(str(error), f"--{side}") from None
 
 
+def _span(first: dt.date, last: dt.date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+
+
 def _bad_parameter(message: str, option: str | None) -> typer.BadParameter:
-    return typer.BadParameter(message, param_hint=f"'{option}'" if option else None)
+    """A usage error on one line: a suggested name from the store cannot break the line or
+    drive the terminal."""
+    return typer.BadParameter(visible_text(message), param_hint=f"'{option}'" if option else None)
 
 
 # The parameters `query_options` adds: (python name, annotation, default).
@@ -141,7 +241,8 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
             typer.Option(
                 "--since",
                 metavar=_DATE,
-                help="Keep entries that end on or after this date, ISO or words like 'last year'.",
+                help="Keep entries that end on or after this date: ISO, or English or French words "
+                "('last March', 'mars 2018').",
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -154,6 +255,31 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--until",
                 metavar=_DATE,
                 help="Keep entries that start on or before this date; a period counts whole.",
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "around",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--around",
+                metavar=_DATE,
+                help="Keep entries near this date or period, --window either side (instead of "
+                "--since and --until).",
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "window",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--window",
+                metavar="SPAN",
+                help=f"How far either side of --around: 7d, 2w, 3m, 1y (default {DEFAULT_WINDOW}).",
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -178,6 +304,24 @@ _PARAMETERS: tuple[tuple[str, Any], ...] = (
                 "--group",
                 metavar="NAME",
                 help="Keep entries by this group, its affiliates and components; repeatable.",
+                autocompletion=complete_group,
+                rich_help_panel=FILTERS_PANEL,
+            ),
+        ],
+    ),
+    (
+        "actor_kinds",
+        Annotated[
+            list[ActorKindChoice] | None,
+            typer.Option(
+                "--actor-kind",
+                metavar="KIND",
+                case_sensitive=False,
+                help=(
+                    "Keep entries whose perpetrators are groups of this kind: "
+                    + ", ".join(ACTOR_KINDS)
+                    + "; repeatable."
+                ),
                 rich_help_panel=FILTERS_PANEL,
             ),
         ],
@@ -372,6 +516,7 @@ def _request_from(values: Mapping[str, Any]) -> QueryRequest:
         until=values.get("until"),
         countries=many("countries"),
         groups=many("groups"),
+        actor_kinds=many("actor_kinds"),
         statuses=many("statuses"),
         tactics=many("tactics"),
         targets=many("targets"),
@@ -383,6 +528,8 @@ def _request_from(values: Mapping[str, Any]) -> QueryRequest:
         sort=_plain(sort) if sort is not None else "date",
         reverse=bool(values.get("reverse")),
         now=values.get("now"),
+        around=values.get("around"),
+        window=values.get("window"),
     )
 
 

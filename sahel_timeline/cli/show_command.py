@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, fail, open_store, stdout_console
+from sahel_timeline.cli.completion import complete_entry_id
+from sahel_timeline.cli.environment import StoreOption, environ, fail, open_store
+from sahel_timeline.cli.view_output import NoPagerOption, view_output
 
 MAX_SUGGESTIONS = 5
 
@@ -23,9 +25,14 @@ MAX_SUGGESTIONS = 5
 def show(
     incident_id: Annotated[
         str,
-        typer.Argument(metavar="ID", help="The id of an incident or milestone, as in timeline."),
+        typer.Argument(
+            metavar="ID",
+            help="The id of an incident or milestone, as in timeline.",
+            autocompletion=complete_entry_id,
+        ),
     ],
     store: StoreOption = None,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Everything the store says about one entry: date and precision, place and
     coordinates, each perpetrator with its status and claim date, killed, attackers killed
@@ -42,7 +49,8 @@ def show(
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.incident_detail import render_incident
 
-    render_incident(incident, loaded.registry, by_id.get, stdout_console())
+    with view_output(no_pager, environ()) as output:
+        render_incident(incident, loaded.registry, by_id.get, output.console, wrap=output.wrap)
 
 
 def unknown_id_message(wanted: str, ids: list[str]) -> str:

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.cli.environment import StoreOption, environ, open_store, stdout_console
+from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
-from sahel_timeline.query import describe_filter
+from sahel_timeline.cli.view_output import NoPagerOption, view_output
 from sahel_timeline.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
@@ -32,10 +32,11 @@ def stats(
             "--by",
             metavar="BY",
             case_sensitive=False,
-            help="Bucket incidents by year, month, country, group or tactic.",
+            help="Bucket incidents by week (ISO), month, quarter, year, country, group or tactic.",
         ),
     ] = StatsByChoice("year"),  # noqa: B008
     store: StoreOption = None,
+    no_pager: NoPagerOption = False,
     *,
     query_request: QueryRequest,
 ) -> None:
@@ -50,4 +51,7 @@ def stats(
     # Imported here: Rich's table and tree cost start-up time to every command.
     from sahel_timeline.render.stats_view import render_stats
 
-    render_stats(result, describe_filter(query.filter, loaded.registry), stdout_console())
+    with view_output(no_pager, environ()) as output:
+        filters = query_request.describe(query, loaded.registry)
+        dates_read = query_request.date_readings(query.now or today(query_request.now))
+        render_stats(result, filters, output.console, dates_read)

@@ -20,6 +20,7 @@ from sahel_timeline.cli.environment import (
 )
 from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.errors import ExitCode
+from sahel_timeline.files import read_stream_bytes
 from sahel_timeline.findings import count_by_severity
 from sahel_timeline.model import FileContent
 from sahel_timeline.report_formats import format_findings, resolve_format
@@ -66,7 +67,11 @@ def _load_targets(targets: list[str]) -> Store:
     with load_progress() as progress:
         for target in targets:
             if target == STDIN_PATH:
-                contents.append(load_file_bytes(sys.stdin.buffer.read(), STDIN_NAME))
+                data, unreadable = read_stream_bytes(sys.stdin.buffer, STDIN_NAME)
+                if data is None:
+                    contents.append(FileContent(STDIN_NAME, findings=unreadable))
+                else:
+                    contents.append(load_file_bytes(data, STDIN_NAME))
             else:
                 files = store_files(Path(target))
                 contents.extend(load_file_source(file, cache, progress) for file in files)

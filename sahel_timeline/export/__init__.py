@@ -47,6 +47,10 @@ class ExportContext:
     now: dt.date | None = None
     generated_on: dt.date | None = None
     filter_lines: tuple[str, ...] = ()  # from query.describe_filter; () means everything
+    # The period the filters asked for (--since, --until), when they did: a brief's charts
+    # span it, so the quiet months at its ends show too.
+    since: dt.date | None = None
+    until: dt.date | None = None
     order: str = "date"  # how the entries are sorted, e.g. "date" or "killed, reversed"
     options: ExportOptions = field(default_factory=ExportOptions)
 
@@ -106,13 +110,17 @@ EXPORTERS: dict[str, ExportFormat] = {
             "Knight Lab TimelineJS JSON",
         ),
         ExportFormat(
+            "timelinejs-sheet", "timelinejs", "export_timelinejs_sheet", ".csv",
+            "TimelineJS's Google Sheets template, as CSV to import into a sheet",
+        ),
+        ExportFormat(
             "geojson", "geojson", "export_geojson", ".geojson",
             "RFC 7946 points of the entries that have coordinates",
             notice="left_out_notice",
         ),
         ExportFormat(
             "html", "html", "export_html", ".html",
-            "one self-contained page with a vertical timeline, printable",
+            "a self-contained brief: overview, map, tempo chart, every entry; printable",
         ),
     )
 }  # fmt: skip

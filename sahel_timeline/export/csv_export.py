@@ -13,9 +13,17 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import (
+    ATTRIBUTION_COLUMN,
+    acled_attribution,
+    is_acled_entry,
+)
 from sahel_timeline.export.escaping import neutralise_formula
+from sahel_timeline.importers.acled import ACLED_PUBLISHER, acled_notes
+from sahel_timeline.importers.acled import EXTENSION_KEY as ACLED_EXTENSION
 from sahel_timeline.labels import group_label, source_title_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
@@ -85,11 +93,16 @@ def export_csv(
 ) -> str:
     options = context.options
     columns, row_of = _LAYOUTS[options.columns]
+    attribution = acled_attribution(incidents)
+    if attribution:  # ACLED's terms: the line travels with each row made from its data
+        columns = (*columns, ATTRIBUTION_COLUMN)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for incident in incidents:
         row = row_of(incident, registry)
+        if attribution and is_acled_entry(incident):
+            row[ATTRIBUTION_COLUMN] = _text(attribution)
         writer.writerow(
             [_cell(*row.get(column, ("", False)), raw=options.raw) for column in columns]
         )
@@ -165,7 +178,56 @@ def default_row(incident: Incident, registry: GroupRegistry) -> Row:
 
 
 def acled_row(incident: Incident, registry: GroupRegistry) -> Row:
-    """An entry in ACLED's columns; see docs/exports.md for each choice."""
+    """An entry in ACLED's columns: an imported entry's own ACLED fields, or a curated
+    entry's fields in ACLED's terms (derived; unknown cells empty). See docs/exports.md."""
+    if is_acled_entry(incident):
+        return imported_acled_row(incident, incident.extensions[ACLED_EXTENSION])
+    return curated_acled_row(incident, registry)
+
+
+# The columns an imported entry keeps in its `x-acled` extension, as ACLED wrote them.
+_KEPT_TEXT_COLUMNS = (
+    "event_id_cnty", "disorder_type", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "actor2", "assoc_actor_2", "interaction", "civilian_targeting", "region",
+    "admin2", "admin3", "source_scale", "tags",
+)  # fmt: skip
+_KEPT_NUMBER_COLUMNS = (
+    "time_precision", "inter1", "inter2", "iso", "geo_precision", "fatalities", "timestamp",
+)  # fmt: skip
+
+
+def imported_acled_row(incident: Incident, extension: dict[str, Any]) -> Row:
+    """An imported entry's own ACLED fields: nothing derived, nothing invented."""
+    location = incident.location
+
+    def kept(column: str) -> str:
+        value = extension.get(column)
+        return "" if value is None else str(value)
+
+    event_date = kept("event_date") or str(incident.date)
+    row: Row = {column: _text(kept(column)) for column in _KEPT_TEXT_COLUMNS}
+    row.update({column: (kept(column), False) for column in _KEPT_NUMBER_COLUMNS})
+    publishers = [
+        source.publisher or source.title
+        for source in incident.sources
+        if source.publisher != ACLED_PUBLISHER
+    ]
+    row.update({
+        "event_date": _date(event_date),
+        "year": _number(int(event_date[:4]) if event_date[:4].isdigit() else None),
+        "country": _text(location.country),
+        "admin1": _text(location.admin1),
+        "location": _text(location.place),
+        "latitude": _number(location.lat),
+        "longitude": _number(location.lon),
+        "source": _text(LIST_SEPARATOR.join(publishers)),
+        "notes": _text(acled_notes(incident.notes)),
+    })  # fmt: skip
+    return row
+
+
+def curated_acled_row(incident: Incident, registry: GroupRegistry) -> Row:
+    """A curated entry in ACLED's terms; see docs/exports.md for what is derived."""
     location = incident.location
     event_date, time_precision = acled_date(incident)
     event_type, sub_event_type = acled_event_type(incident)
@@ -254,10 +316,10 @@ def acled_fatalities(incident: Incident) -> int | None:
 
 
 def _acled_perpetrators(incident: Incident, registry: GroupRegistry) -> tuple[str, str, str]:
+    if not incident.perpetrators:  # unknown: left empty, never an invented actor
+        return "", "", ""
     named = [p for p in incident.perpetrators if not _is_unnamed_actor(p.group, registry)]
-    if not named:
-        if incident.is_milestone:
-            return "", "", ""
+    if not named:  # the sources' own unnamed armed group: ACLED's name for one
         country = incident.location.country
         name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
         return name, "", POLITICAL_MILITIA

@@ -27,6 +27,13 @@ _LINKABLE_URL = re.compile(r"^https?://[^\s<>\"'`\x00-\x1f\x7f]+$", re.IGNORECAS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
+# GitHub turns `:fire:` into an emoji and `@name` into a mention after the Markdown is
+# parsed, so a backslash cannot stop them: an invisible WORD JOINER after the `:` or `@`
+# breaks the pattern while the text reads (and searches) the same.
+WORD_JOINER = "\u2060"
+_EMOJI_SHORTCODE = re.compile(r":(?=[\w+-]+:)")
+_MENTION = re.compile(r"(?<!\w)@(?=[A-Za-z0-9])")
+
 
 def escape_markdown(text: str) -> str:
     """`text` as GFM inline text, safe in a table cell, a heading, a list item or a paragraph.
@@ -34,16 +41,22 @@ def escape_markdown(text: str) -> str:
     Backslash-escapes the inline punctuation (`\\` first, then `|`, `<` and the rest),
     escapes what would start a block, turns each line break into `<br>` (the only HTML the
     result can hold) and trims white space at both ends: Markdown drops it anyway, and a
-    `<br>` at the start of a line would open an HTML block.
+    `<br>` at the start of a line would open an HTML block. An emoji shortcode (`:fire:`)
+    or a mention (`@name`) gets a WORD JOINER after its `:` or `@`, so GitHub shows it as
+    written instead of an emoji or a notification.
     """
     lines = _LINE_BREAK.split(text.replace("\x00", "\ufffd").strip())
     escaped = "<br>".join(
-        "".join("\\" + char if char in _MARKDOWN_INLINE else char for char in line)
+        "".join("\\" + char if char in _MARKDOWN_INLINE else char for char in _unlinked(line))
         for line in lines
     )
     if escaped[:1] in _MARKDOWN_BLOCK_START:
         return "\\" + escaped
     return _ORDERED_LIST_START.sub(r"\1\\\2", escaped, count=1)
+
+
+def _unlinked(line: str) -> str:
+    return _MENTION.sub("@" + WORD_JOINER, _EMOJI_SHORTCODE.sub(":" + WORD_JOINER, line))
 
 
 def neutralise_formula(text: str) -> str:

@@ -36,7 +36,7 @@ def export_jsonl(
 def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, Any]:
     """An entry as plain JSON-ready data, with every field of the data model."""
     location = incident.location
-    return {
+    record: dict[str, Any] = {
         "id": incident.id,
         "kind": incident.kind,
         "title": incident.title,
@@ -77,14 +77,26 @@ def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, An
         "related": list(incident.related),
         "extensions": incident.extensions,
     }
+    # Only when given, so that exports of stores without them stay as they were.
+    if incident.date_margin_days is not None:
+        record["date_margin_days"] = incident.date_margin_days
+    if incident.target_groups:
+        record["target_groups"] = [_group_reference(g, registry) for g in incident.target_groups]
+    return record
+
+
+def _group_reference(reference: str, registry: GroupRegistry) -> dict[str, Any]:
+    group = registry.resolve(reference)
+    return {
+        "group": reference,
+        "group_id": group.id if group is not None else None,
+        "group_name": group.display_name if group is not None else None,
+    }
 
 
 def _perpetrator(perpetrator: Any, registry: GroupRegistry) -> dict[str, Any]:
-    group = registry.resolve(perpetrator.group)
     return {
-        "group": perpetrator.group,
-        "group_id": group.id if group is not None else None,
-        "group_name": group.display_name if group is not None else None,
+        **_group_reference(perpetrator.group, registry),
         "status": perpetrator.status,
         "claimed_on": _date(perpetrator.claimed_on),
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
+from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
 from sahel_timeline.export.escaping import escape_markdown, safe_link_url
 from sahel_timeline.labels import date_label, figure_label, figure_words, perpetrators_label
@@ -30,6 +31,11 @@ def export_markdown(
         f"- Now (relative dates read against): {day_text(context.now)}",
         f"- Generated: {day_text(context.generated_on)}",
         f"- Counts: {escape_markdown(counts_text(incidents))}",
+    ]
+    attribution = acled_attribution(incidents)
+    if attribution:
+        lines.append(f"- {escape_markdown(attribution)}")
+    lines += [
         "",
     ]
     if not incidents:
@@ -104,5 +110,10 @@ def _section(incident: Incident, registry: GroupRegistry) -> list[str]:
 def _escape_autolink(url: str) -> str:
     # Inside `<...>` an autolink takes everything but spaces, `<` and `>`, which
     # `safe_link_url` already refused; percent-encode the characters that would end a
-    # table cell or confuse a reader, in case a renderer is stricter than CommonMark.
-    return url.replace("|", "%7C").replace("`", "%60")
+    # table cell or confuse a reader, in case a renderer is stricter than CommonMark. A `:`
+    # after the host is encoded too (the same address), or GitHub shows `?q=:fire:` as an
+    # emoji in the link's text.
+    url = url.replace("|", "%7C").replace("`", "%60")
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host}{slash}{path.replace(':', '%3A')}"

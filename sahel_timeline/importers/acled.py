@@ -17,6 +17,7 @@ docs/acled-import.md.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -28,12 +29,17 @@ from typing import Any
 from sahel_timeline.errors import SahelError
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.store import IMPORTED_ID_PREFIX
+from sahel_timeline.visible import without_controls
 from sahel_timeline.vocab import ACLED_GEO_PRECISION, Country, find_country
 
-ID_PREFIX = "acled-"
+ID_PREFIX = IMPORTED_ID_PREFIX
 ACLED_PUBLISHER = "Armed Conflict Location & Event Data Project (ACLED)"
 ACLED_URL = "https://acleddata.com/"
 ZERO_FATALITIES_TAG = "acled-zero-fatalities"
+EXTENSION_KEY = "x-acled"  # where an imported entry keeps ACLED's own fields
+NOTES_PREFIX = "ACLED notes: "
+_FATALITY_NOTE_START = "\nACLED reports "
 
 # ---------------------------------------------------------------------------------------
 # Header and layouts
@@ -112,6 +118,7 @@ class Actor:
     name: str
     inter: int  # ACLED actor type 1-8, 0 when not given
     primary: bool  # actor1/actor2, not an associated actor
+    side: int = 1  # 1: actor1 and its associates (who acts), 2: actor2 and its associates
 
     def describe(self) -> str:
         label = INTER_LABELS.get(self.inter)
@@ -148,6 +155,8 @@ class AcledRecord:
     fatalities: int
     tags: str
     timestamp: int | None
+    iso: str = ""
+    region: str = ""
 
     @property
     def span(self) -> tuple[dt.date, dt.date]:
@@ -283,14 +292,15 @@ def parse_record(values: dict[str, str], file: str, line: int) -> AcledRecord:
     inter1 = _inter(get("inter1"), "inter1")
     inter2 = _inter(get("inter2"), "inter2")
     actors: list[Actor] = []
-    for column, inter, primary in (
-        ("actor1", inter1, True),
-        ("assoc_actor_1", inter1, False),
-        ("actor2", inter2, True),
-        ("assoc_actor_2", inter2, False),
+    for column, inter, primary, side in (
+        ("actor1", inter1, True, 1),
+        ("assoc_actor_1", inter1, False, 1),
+        ("actor2", inter2, True, 2),
+        ("assoc_actor_2", inter2, False, 2),
     ):
-        names = [get(column)] if primary else _split_actors(get(column))
-        actors.extend(Actor(name, inter, primary) for name in names if name)
+        # A `;` inside actor1/actor2 (an ACLED quirk) separates several actors, as it does
+        # in the associated-actor columns.
+        actors.extend(Actor(name, inter, primary, side) for name in _split_actors(get(column)))
     timestamp_text = get("timestamp")
     return AcledRecord(
         file=file,
@@ -312,22 +322,57 @@ def parse_record(values: dict[str, str], file: str, line: int) -> AcledRecord:
         location=get("location"),
         lat=lat,
         lon=lon,
-        geo_precision=_whole_number(get("geo_precision"), "geo_precision", (1, 2, 3)),
+        # An empty cell (a row written by another tool, e.g. an entry without coordinates):
+        # only the larger region is known.
+        geo_precision=_whole_number(get("geo_precision") or "3", "geo_precision", (1, 2, 3)),
         source=get("source"),
         source_scale=get("source_scale"),
         notes=get("notes"),
-        fatalities=_whole_number(get("fatalities"), "fatalities"),
+        # Empty: unknown, which ACLED writes as 0.
+        fatalities=_whole_number(get("fatalities") or "0", "fatalities"),
         tags=get("tags"),
         timestamp=_whole_number(timestamp_text, "timestamp") if timestamp_text else None,
+        iso=get("iso"),
+        region=get("region"),
     )
 
 
 ProgressCallback = Callable[[int], None]
+_SLASH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _from_french_spreadsheet(values: dict[str, str]) -> dict[str, str]:
+    """A French-locale re-save's cells as ACLED writes them: decimal points, ISO dates."""
+    fixed = dict(values)
+    for column in ("latitude", "longitude"):
+        fixed[column] = values.get(column, "").replace(",", ".")
+    date = _SLASH_DATE.match(values.get("event_date", "").strip())
+    if date:  # day first, as a French locale writes it
+        day, month, year = date.groups()
+        fixed["event_date"] = f"{year}-{int(month):02d}-{int(day):02d}"
+    return fixed
+
+
+SEMICOLON_RESAVE = (
+    "re-saved with ';' between cells and decimal commas (a French-locale spreadsheet)"
+)
+
+
+def is_semicolon_resave(text: str) -> bool:
+    """A spreadsheet in a French locale re-saves CSV with `;` between cells: its header
+    has `;` where ACLED's has `,`."""
+    header = text.split("\n", 1)[0]
+    return header.count(";") >= len(REQUIRED_COLUMNS) - 1 and header.count(",") == 0
 
 
 def read_acled_text(text: str, file: str, progress: ProgressCallback | None = None) -> AcledFile:
-    """Read an export's text; header problems raise SahelError, row problems are collected."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Read an export's text; header problems raise SahelError, row problems are collected.
+
+    A French-locale spreadsheet's re-save (`;` between cells, decimal commas, dates as
+    DD/MM/YYYY, CRLF) is read too, and said so in the layout's name.
+    """
+    resaved = is_semicolon_resave(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if resaved else ",")
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -335,6 +380,8 @@ def read_acled_text(text: str, file: str, progress: ProgressCallback | None = No
     if header is None:
         raise SahelError(f"{file}: the file is empty (no header)")
     layout = detect_layout(header, file)
+    if resaved:
+        layout = dataclasses.replace(layout, name=f"{layout.name}, {SEMICOLON_RESAVE}")
     result = AcledFile(file, layout)
     names = list(layout.columns.items())
     previous_end = reader.line_num
@@ -358,7 +405,14 @@ def read_acled_text(text: str, file: str, progress: ProgressCallback | None = No
                 RowProblem(file, line, f"the row has {len(row)} fields, the header {layout.width}")
             )
             continue
-        values = {name: row[position] for name, position in names}
+        # Store text holds no control characters (they would drive terminals): ACLED text
+        # that has some gets spaces instead; notes keep their line breaks.
+        values = {
+            name: without_controls(row[position], multiline=name == "notes")
+            for name, position in names
+        }
+        if resaved:
+            values = _from_french_spreadsheet(values)
         try:
             result.records.append(parse_record(values, file, line))
         except RowError as error:
@@ -426,6 +480,32 @@ LEGACY_EVENT_TYPES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+# Each legacy event type and the current type (and sub-type) it became in 2019, so that
+# `--event-type Battles` selects the legacy "Battle-..." rows too, and the reverse.
+LEGACY_CROSSWALK: dict[str, tuple[str, ...]] = {
+    "battle-no change of territory": ("battles", "armed clash"),
+    "battle-government regains territory": ("battles", "government regains territory"),
+    "battle-non-state actor overtakes territory": (
+        "battles", "non-state actor overtakes territory",
+    ),
+    "remote violence": ("explosions/remote violence",),
+    "riots/protests": ("riots", "protests"),
+    "strategic development": ("strategic developments",),
+    "headquarters or base established": (
+        "strategic developments", "headquarters or base established",
+    ),
+    "non-violent transfer of territory": (
+        "strategic developments", "non-violent transfer of territory",
+    ),
+}  # fmt: skip
+
+
+def crosswalked(names: Iterable[str]) -> frozenset[str]:
+    """Casefolded type names with the current names of any legacy ones among them."""
+    folded = {name.strip().casefold() for name in names if name.strip()}
+    return frozenset(folded.union(*(LEGACY_CROSSWALK.get(name, ()) for name in folded)))
+
+
 def known_event_types() -> list[str]:
     """Every event type and sub-event type of both taxonomies (for --event-type)."""
     names = list(CURRENT_EVENT_TYPES)
@@ -460,6 +540,8 @@ class RowSelection:
 
     def reason_to_skip(self, record: AcledRecord) -> str | None:
         if record.country is None:
+            if not record.country_name:
+                return "no country (not an event: e.g. a milestone exported in ACLED's columns)"
             return f"country {record.country_name!r} is not in the country table"
         if self.countries and record.country.alpha3 not in self.countries:
             return "other country (--country)"
@@ -467,10 +549,44 @@ class RowSelection:
         if (self.since and end < self.since) or (self.until and start > self.until):
             return "outside --since/--until"
         if self.event_types and not (
-            {record.event_type.casefold(), record.sub_event_type.casefold()} & self.event_types
+            crosswalked((record.event_type, record.sub_event_type)) & crosswalked(self.event_types)
         ):
             return "other event type (--event-type)"
         return None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an import's rows cover: for each country, the dates from its earliest to its
+    latest row. An event of the store inside it and absent from the rows was deleted by
+    ACLED (or merged into another event) since it was imported."""
+
+    dates: dict[str, tuple[dt.date, dt.date]]  # country name -> (earliest, latest)
+    event_types: frozenset[str] = frozenset()  # casefolded; empty: every type
+    # The rows' newest ACLED timestamp: an entry newer than the export is not gone from
+    # it (the export predates it). None when the rows have no timestamps.
+    newest: int | None = None
+
+    @classmethod
+    def of(cls, records: Sequence[AcledRecord], selection: RowSelection) -> Coverage | None:
+        dates: dict[str, tuple[dt.date, dt.date]] = {}
+        for record in records:
+            if record.country is None:
+                continue
+            known = dates.get(record.country.name)
+            dates[record.country.name] = (
+                (min(known[0], record.date), max(known[1], record.date))
+                if known else (record.date, record.date)
+            )  # fmt: skip
+        stamps = [record.timestamp for record in records if record.timestamp is not None]
+        newest = max(stamps) if stamps else None
+        return cls(dates, selection.event_types, newest) if dates else None
+
+    def covers(self, country: str | None, event_date: dt.date, types: Iterable[str]) -> bool:
+        span = self.dates.get(country or "")
+        if span is None or not span[0] <= event_date <= span[1]:
+            return False
+        return not self.event_types or bool(crosswalked(types) & crosswalked(self.event_types))
 
 
 @dataclass
@@ -483,37 +599,72 @@ class AcledEvent:
     rows: int
 
 
-def merge_records(records: Iterable[AcledRecord]) -> tuple[list[AcledEvent], int]:
-    """Events in order of first appearance, and how many rows were folded into another.
+@dataclass(frozen=True)
+class RowDisagreement:
+    """Rows of one version of an event that give different figures (the maximum is kept)."""
+
+    event_id: str
+    column: str
+    values: tuple[tuple[str, int], ...]  # ("FILE:LINE", value), in the order read
+
+    def __str__(self) -> str:
+        shown = ", ".join(f"{value} ({where})" for where, value in self.values)
+        kept = max(value for _, value in self.values)
+        return f"event {self.event_id}: its rows disagree on {self.column}: {shown}; kept {kept}"
+
+
+def _sided_actors(rows: Sequence[AcledRecord]) -> tuple[Actor, ...]:
+    """The actors of the rows of one event version, each once, on its side.
+
+    The monadic export has no actor2: it repeats the event once per actor. There the first
+    row's actor is taken as actor1 (the one who acts) and the other rows' as actor2.
+    """
+    monadic = len(rows) > 1 and all(a.side == 1 for row in rows for a in row.actors)
+    actors: dict[str, Actor] = {}
+    for index, row in enumerate(rows):
+        for actor in row.actors:
+            if monadic and index > 0 and actor.name not in actors:
+                actor = dataclasses.replace(actor, side=2)
+            known = actors.get(actor.name)
+            if known is None or (actor.primary and not known.primary):
+                actors[actor.name] = actor
+    return tuple(actors.values())
+
+
+def merge_records(
+    records: Iterable[AcledRecord],
+) -> tuple[list[AcledEvent], int, list[RowDisagreement]]:
+    """Events in order of first appearance, how many rows were folded into another, and
+    the events whose rows disagree on their fatalities.
 
     Rows of one event with the same timestamp are the monadic export's repetitions: their
-    actors are combined and their fatalities (the same event's figure repeated) taken once.
-    Rows with an older timestamp are an earlier version of the event and give way.
+    actors are combined and their fatalities (the same event's figure repeated) taken once;
+    when they differ, the maximum is kept and the disagreement reported. Rows with an older
+    timestamp are an earlier version of the event and give way.
     """
     by_id: dict[str, list[AcledRecord]] = {}
     for record in records:
         by_id.setdefault(record.event_id, []).append(record)
     events = []
+    disagreements = []
     merged = 0
-    for rows in by_id.values():
+    for event_id, rows in by_id.items():
         newest_stamp = max((r.timestamp or 0) for r in rows)
         current = [r for r in rows if (r.timestamp or 0) == newest_stamp]
-        actors: dict[str, Actor] = {}
-        for row in current:
-            for actor in row.actors:
-                known = actors.get(actor.name)
-                if known is None or (actor.primary and not known.primary):
-                    actors[actor.name] = actor
+        figures = {row.fatalities for row in current}
+        if len(figures) > 1:
+            values = tuple((f"{row.file}:{row.line}", row.fatalities) for row in current)
+            disagreements.append(RowDisagreement(event_id, "fatalities", values))
         events.append(
             AcledEvent(
                 record=current[0],
-                actors=tuple(actors.values()),
-                fatalities=max(row.fatalities for row in current),
+                actors=_sided_actors(current),
+                fatalities=max(figures),
                 rows=len(rows),
             )
         )
         merged += len(rows) - 1
-    return events, merged
+    return events, merged, disagreements
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,55 +682,81 @@ class GroupSpec:
     acled_names: tuple[str, ...] = ()
     affiliation: str | None = None
     merged_into: str | None = None
+    kind: str | None = None  # one of vocab.ACTOR_KINDS
+    derived: bool = False  # made up from an ACLED name that matched nothing the importer knows
 
     def lookup_names(self) -> tuple[str, ...]:
         return (self.id, *self.acled_names, self.name, *((self.short,) if self.short else ()))
 
 
-# ACLED's names for the groups of the Sahel (names change over time: all are listed).
+JIHADIST = "jihadist"
+# ACLED's names for the jihadist groups of the Sahel and around it. Names change across
+# ACLED's releases (and between its exports and its own tables): all are listed.
 ACLED_GROUPS: tuple[GroupSpec, ...] = (
-    GroupSpec("al-qaeda", "al-Qaeda", "al-Qaeda", ("Al Qaeda",)),
-    GroupSpec("islamic-state", "Islamic State", "IS", ("Islamic State",)),
+    GroupSpec("al-qaeda", "al-Qaeda", "al-Qaeda", ("Al Qaeda",), kind=JIHADIST),
+    GroupSpec("islamic-state", "Islamic State", "IS", ("Islamic State",), kind=JIHADIST),
     GroupSpec(
         "jnim", "Jama'at Nusrat al-Islam wal-Muslimin", "JNIM",
         ("JNIM: Group for Support of Islam and Muslims", "Group for Support of Islam and Muslims"),
-        affiliation="al-qaeda",
+        affiliation="al-qaeda", kind=JIHADIST,
     ),
     GroupSpec(
         "isgs", "Islamic State in the Greater Sahara", "ISGS",
         ("Islamic State (Greater Sahara)", "Islamic State (West Africa) - Greater Sahara Faction",
          "Islamic State (Sahel)", "Islamic State Sahel Province"),
-        affiliation="islamic-state",
+        affiliation="islamic-state", kind=JIHADIST,
     ),
     GroupSpec(
         "aqim", "al-Qaeda in the Islamic Maghreb", "AQIM",
         ("AQIM: Al Qaeda in the Islamic Maghreb", "Al Qaeda in the Islamic Maghreb"),
-        affiliation="al-qaeda",
+        affiliation="al-qaeda", kind=JIHADIST,
     ),
     GroupSpec("ansaroul-islam", "Ansaroul Islam", "Ansaroul Islam", ("Ansaroul Islam",
-              "Ansarul Islam")),
+              "Ansarul Islam"), kind=JIHADIST),
     GroupSpec(
         "katiba-macina", "Katiba Macina", "Katiba Macina",
-        ("Katiba Macina", "FLM: Macina Liberation Front", "Macina Liberation Front"),
-        merged_into="jnim",
+        ("Katiba Macina", "FLM: Macina Liberation Front", "Macina Liberation Front",
+         "Movement of the Liberation of Maasina"),
+        merged_into="jnim", kind=JIHADIST,
     ),
     GroupSpec("ansar-dine", "Ansar Dine", "Ansar Dine", ("Ansar Dine",),
-              affiliation="al-qaeda", merged_into="jnim"),
+              affiliation="al-qaeda", merged_into="jnim", kind=JIHADIST),
     GroupSpec("al-mourabitoun", "al-Mourabitoun", "al-Mourabitoun",
-              ("Al Mourabitoune", "Al Mourabitoun"), affiliation="al-qaeda", merged_into="jnim"),
+              ("Al Mourabitoune", "Al Mourabitoun", "Al Mourabitoune Battalion"),
+              affiliation="al-qaeda", merged_into="jnim", kind=JIHADIST),
     GroupSpec(
         "mujao", "Movement for Unity and Jihad in West Africa", "MUJAO",
         ("MUJAO: Movement for Unity and Jihad in West Africa",),
-        merged_into="al-mourabitoun",
+        merged_into="al-mourabitoun", kind=JIHADIST,
     ),
     GroupSpec(
         "iswap", "Islamic State West Africa Province", "ISWAP",
-        ("Islamic State (West Africa)", "Islamic State West Africa Province"),
-        affiliation="islamic-state",
+        ("Islamic State (West Africa)", "Islamic State West Africa Province",
+         "Boko Haram - Wilayat Gharb Ifriqiyyah",
+         "Islamic State (West Africa) - Lake Chad Faction"),
+        affiliation="islamic-state", kind=JIHADIST,
     ),
     GroupSpec(
         "boko-haram", "Jama'atu Ahlis Sunna Lidda'awati wal-Jihad", "Boko Haram",
-        ("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", "Boko Haram", "JAS"),
+        ("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
+         "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad", "Boko Haram", "JAS"),
+        kind=JIHADIST,
+    ),
+    # Forces and militias that ACLED names often in the Sahel.
+    GroupSpec(
+        "minusma", "United Nations Multidimensional Integrated Stabilization Mission in Mali",
+        "MINUSMA",
+        ("MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali",),
+        kind="foreign-force",
+    ),
+    GroupSpec("operation-barkhane", "Operation Barkhane", "Barkhane", ("Operation Barkhane",),
+              kind="foreign-force"),
+    GroupSpec("wagner-group", "Wagner Group", "Wagner", ("Wagner Group",), kind="foreign-force"),
+    GroupSpec(
+        "vdp", "Volunteers for the Defense of the Homeland", "VDP",
+        ("VDP: Volunteers for the Defense of the Homeland",
+         "Volunteers for the Defense of the Homeland"),
+        kind="pro-government-militia",
     ),
 )  # fmt: skip
 GROUPS_BY_ID = {spec.id: spec for spec in ACLED_GROUPS}
@@ -590,6 +767,9 @@ _GROUPS_BY_ACLED_NAME = {
     if name
 }
 COMPOSITE_SEPARATOR = re.compile(r"\s+and/or\s+", re.IGNORECASE)
+# ACLED dates a force by the regime it served: "Military Forces of Mali (2021-)".
+_REGIME_PERIOD = re.compile(r"\s*\((?:\d{4}-(?:\d{4})?|\d{4})\)")
+_STATE_FORCE = re.compile(r"^(?:military|police|gendarmerie|government) (?:forces )?of (.+)$")
 _FOREIGN_FORCE_WORDS = (
     "operation ",
     "barkhane",
@@ -598,7 +778,26 @@ _FOREIGN_FORCE_WORDS = (
     "g5 sahel",
     "wagner",
     "africa corps",
+    "minusma",
+    "misahel",
+    "united nations",
+    "ecowas",
 )
+# Militias that fight beside the state (ACLED files them as political or identity militias).
+_PRO_GOVERNMENT_MILITIA_WORDS = (
+    "volunteers for the defense of the homeland",
+    "volunteers for the defence of the homeland",
+    "vdp:",
+    "koglweogo",
+    "dozo",
+    "gatia",
+    "imghad tuareg",
+)
+# What a group of each ACLED actor type is, unless its name says more (see `actor_kind`).
+KIND_OF_INTER = {
+    1: "state-force", 2: "rebel", 3: "political-militia", 4: "communal-militia",
+    8: "foreign-force",
+}  # fmt: skip
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -606,24 +805,106 @@ def slugify(text: str, limit: int = 80) -> str:
     return slug[:limit].rstrip("-")
 
 
+def without_period(name: str) -> str:
+    """An actor name without ACLED's regime period, wherever it stands: `Military Forces of
+    Mali (2021-)` -> `Military Forces of Mali`; `Military Forces of Mali (2013-2020)
+    National Guard` -> `Military Forces of Mali National Guard`."""
+    return " ".join(_REGIME_PERIOD.sub("", name.strip()).split())
+
+
 def known_group(name: str) -> GroupSpec | None:
     return _GROUPS_BY_ACLED_NAME.get(name.strip().casefold())
 
 
+def is_unidentified(name: str) -> bool:
+    return name.strip().casefold().startswith("unidentified")
+
+
+def is_unarmed(actor: Actor) -> bool:
+    """Civilians, protesters and rioters: never a group of the registry. (A known group's
+    name listed with civilians, e.g. suspected members, stays that group.)"""
+    if known_group(actor.name) is not None:
+        return False
+    name = actor.name.casefold()
+    return actor.inter in (5, 6, 7) or name.startswith(("civilians", "protesters", "rioters"))
+
+
+def actor_kind(actor: Actor, country: str) -> str | None:
+    """The registry kind of an armed actor (vocab.ACTOR_KINDS), from its name and type."""
+    known = known_group(actor.name)
+    if known is not None:
+        return known.kind
+    name = without_period(actor.name).casefold()
+    if is_unidentified(name):
+        return "unidentified-armed-group"
+    if any(word in name for word in _FOREIGN_FORCE_WORDS):
+        return "foreign-force"
+    state = _STATE_FORCE.match(name)
+    if state:
+        of = state.group(1)  # "mali", "mali national guard"
+        own = of == country.casefold() or of.startswith(country.casefold() + " ")
+        return "state-force" if own and actor.inter != 8 else "foreign-force"
+    if any(word in name for word in _PRO_GOVERNMENT_MILITIA_WORDS):
+        return "pro-government-militia"
+    return KIND_OF_INTER.get(actor.inter)
+
+
+def group_for_actor(actor: Actor, country: str) -> GroupSpec:
+    """The importer's group for an ACLED actor: its table's, or one made from the name.
+
+    A state or foreign force is one group across ACLED's regime periods (the full names
+    are its aliases); any other name the table lacks becomes a group of its own, marked
+    `derived` so that the summary can list it for a curator.
+    """
+    spec = known_group(actor.name)
+    if spec is not None:
+        return spec
+    kind = actor_kind(actor, country)
+    name = without_period(actor.name)
+    aliases = (actor.name.strip(),) if name != actor.name.strip() else ()
+    if kind in ("state-force", "foreign-force") and _STATE_FORCE.match(name.casefold()):
+        return GroupSpec(slugify(name), name, acled_names=aliases, kind=kind)
+    return GroupSpec(slugify(name) or "unnamed-group", name, acled_names=aliases, kind=kind,
+                     derived=True)  # fmt: skip
+
+
 def group_for_name(name: str) -> GroupSpec:
-    """The importer's group for an ACLED actor name, derived from the name when unknown."""
-    spec = known_group(name)
-    return spec if spec is not None else GroupSpec(slugify(name) or "unnamed-group", name.strip())
+    """The importer's group for an ACLED actor name of unknown type."""
+    return group_for_actor(Actor(name, 0, True), "")
 
 
 @dataclass(frozen=True)
 class ActorRoles:
     perpetrators: tuple[tuple[GroupSpec, str], ...]  # (group, status), in order
     targets: tuple[str, ...]
-    unidentified: bool  # ACLED names an unidentified armed group
+    unidentified: bool  # ACLED names an unidentified armed group as the one who acted
+    # Every armed actor of the event as a group (both sides): for the unmatched-name report.
+    groups: tuple[GroupSpec, ...] = ()
+    targeted: tuple[GroupSpec, ...] = ()  # the armed actors acted upon (target_groups)
+
+
+# How an event type reads its two sides: actor1 acts on actor2 ("acts"), nobody acts on
+# anybody ("none": protests, agreements, bases, transfers...), or the armed side of either
+# column uses force against protesters ("force").
+_NO_DIRECTION = {
+    "agreement", "change to group/activity", "headquarters or base established",
+    "non-violent transfer of territory", "other", "strategic development",
+}  # fmt: skip
+
+
+def event_direction(event_type: str, sub_event_type: str) -> str:
+    folded_type, folded_sub = event_type.casefold(), sub_event_type.casefold()
+    if folded_sub == "excessive force against protesters":
+        return "force"
+    if folded_type in ("protests", "riots/protests"):
+        return "none"
+    if folded_sub in _NO_DIRECTION or (not folded_sub and folded_type in _NO_DIRECTION):
+        return "none"
+    return "acts"
 
 
 def _target_of(actor: Actor, country: str) -> str | None:
+    """The target category of an actor that is acted upon (None: no category fits)."""
     name = actor.name.casefold()
     if "police" in name:
         return "police"
@@ -631,32 +912,37 @@ def _target_of(actor: Actor, country: str) -> str | None:
         return "gendarmerie"
     if "minusma" in name or "united nations" in name or "misahel" in name:
         return "un-peacekeepers"
-    if any(word in name for word in _FOREIGN_FORCE_WORDS):
+    kind = actor_kind(actor, country)
+    if kind == "foreign-force":
         return "foreign-military"
-    military = re.match(r"military forces of (.+?)(?: \(.*\))?$", name)
-    if military:
-        return "military" if military.group(1) == country.casefold() else "foreign-military"
     if name.startswith("government of"):
         return "government"
-    if name.startswith(("civilians", "protesters")) or actor.inter in (6, 7):
-        return "civilians"
-    if actor.inter == 1:
+    if kind == "state-force":
         return "military"
-    if name.startswith("rioters") or actor.inter in (5, 8):
-        return "other"
+    if name.startswith("civilians") or actor.inter == 7:
+        return "civilians"
     return None
 
 
-def actor_roles(actors: Iterable[Actor], country: str) -> ActorRoles:
-    """Who is a perpetrator and what is a target, from ACLED's undirected actors.
+def actor_roles(
+    actors: Iterable[Actor], country: str, event_type: str = "", sub_event_type: str = ""
+) -> ActorRoles:
+    """Who acted on whom, from ACLED's two sides and its event type.
 
-    Named armed groups (ACLED's table, or actor types 2-4) are perpetrators: `attributed`,
-    or `suspected` for each group of an "X and/or Y" attribution. An unidentified armed
-    group names no perpetrator. State and external forces, civilians, protesters and
-    rioters are targets. ACLED records no claims, so no status is ever `claimed`.
+    actor1 and its associates act: each armed actor among them (a jihadist group, a state
+    or foreign force, a militia...) is a perpetrator, `attributed`, or `suspected` for each
+    group of an "X and/or Y" attribution; an unidentified armed group names none. actor2
+    and its associates are acted upon: they give the targets, and a group there is never a
+    perpetrator. Protests have no perpetrator (except the armed side that uses excessive
+    force against protesters, whose targets are then civilians); agreements, bases and
+    transfers have none either. ACLED records
+    no claims, so no status is ever `claimed`.
     """
+    direction = event_direction(event_type, sub_event_type)
     perpetrators: dict[str, tuple[GroupSpec, str]] = {}
     targets: list[str] = []
+    groups: dict[str, GroupSpec] = {}
+    targeted: dict[str, GroupSpec] = {}
     unidentified = False
 
     def add(spec: GroupSpec, status: str) -> None:
@@ -666,26 +952,32 @@ def actor_roles(actors: Iterable[Actor], country: str) -> ActorRoles:
 
     for actor in actors:
         parts = COMPOSITE_SEPARATOR.split(actor.name)
-        if len(parts) > 1:
-            for part in parts:
-                if part.casefold().startswith("unidentified"):
-                    unidentified = True
-                elif part:
-                    add(group_for_name(part), "suspected")
-            continue
-        if known_group(actor.name) is not None:
-            add(group_for_name(actor.name), "attributed")
-            continue
-        if actor.name.casefold().startswith("unidentified"):
-            unidentified = True
-            continue
-        target = _target_of(actor, country)
-        if target is not None:
-            if target not in targets:
+        named = [
+            dataclasses.replace(actor, name=part)
+            for part in parts
+            if part and not is_unidentified(part) and not is_unarmed(actor)
+        ]
+        specs = [group_for_actor(part, country) for part in named]
+        for spec in specs:
+            groups.setdefault(spec.id, spec)
+        acts = (direction == "acts" and actor.side == 1) or (
+            direction == "force" and not is_unarmed(actor)
+        )
+        if acts:
+            if any(is_unidentified(part) for part in parts):
+                unidentified = True
+            status = "suspected" if len(parts) > 1 else "attributed"
+            for spec in specs:
+                add(spec, status)
+        elif direction == "acts":
+            targeted.update((spec.id, spec) for spec in specs)
+            target = _target_of(actor, country) if len(parts) == 1 else None
+            if target is not None and target not in targets:
                 targets.append(target)
-        elif actor.inter in (2, 3, 4):
-            add(group_for_name(actor.name), "attributed")
-    return ActorRoles(tuple(perpetrators.values()), tuple(targets), unidentified)
+    return ActorRoles(
+        tuple(perpetrators.values()), tuple(targets), unidentified, tuple(groups.values()),
+        tuple(spec for spec_id, spec in targeted.items() if spec_id not in perpetrators),
+    )  # fmt: skip
 
 
 def resolve_groups(
@@ -735,17 +1027,23 @@ class ImportedEntry:
     perpetrators: tuple[tuple[GroupSpec, str], ...]
     extension: dict[str, Any]
     file: str
+    groups: tuple[GroupSpec, ...] = ()  # every armed actor of the event, either side
+    target_groups: tuple[GroupSpec, ...] = ()  # the armed actors acted upon
 
 
 def entry_id(event_id: str) -> str:
     return ID_PREFIX + slugify(event_id)
 
 
-def _fuzzy_dates(record: AcledRecord) -> tuple[str, str | None]:
+WEEK_MARGIN_DAYS = 3  # ACLED's time_precision 2: the event lies within 3 days of the date
+
+
+def _fuzzy_date(record: AcledRecord) -> str:
+    """The store date: the day (precision 1), the week's midpoint itself (precision 2: the
+    day ACLED counts it by, with `date_margin_days`), or the month (precision 3)."""
     if record.time_precision == 3:
-        return str(FuzzyDate(record.date.year, record.date.month)), None
-    start, end = record.span
-    return start.isoformat(), (end.isoformat() if end != start else None)
+        return str(FuzzyDate(record.date.year, record.date.month))
+    return record.date.isoformat()
 
 
 def _date_phrase(record: AcledRecord) -> str:
@@ -769,9 +1067,10 @@ def _plural(count: int, word: str) -> str:
 
 def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     record = event.record
+    file = without_controls(file, multiline=False)  # the export's name becomes store text
     assert record.country is not None, "rows outside the country table are skipped earlier"
     country = record.country
-    roles = actor_roles(event.actors, country.name)
+    roles = actor_roles(event.actors, country.name, record.event_type, record.sub_event_type)
     tactics, type_targets = event_type_mapping(record.event_type, record.sub_event_type)
     targets = list(type_targets)
     if record.civilian_targeting.casefold().startswith("civilian") and "civilians" not in targets:
@@ -779,7 +1078,7 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     targets += [t for t in roles.targets if t not in targets]
     what = record.sub_event_type or record.event_type
     place = _place_text(record, country.name)
-    date, end_date = _fuzzy_dates(record)
+    date = _fuzzy_date(record)
     cautions: list[str] = []
 
     location: dict[str, Any] = {"country": country.name}
@@ -825,11 +1124,11 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
         cautions.append("ACLED attributes the event to an unidentified armed group.")
     if roles.perpetrators or roles.targets:
         cautions.append(
-            "ACLED records actors without direction: named armed groups are listed as "
-            "perpetrators, state and external forces and civilians as targets."
+            "Perpetrators are the armed actors ACLED lists as actor1 (and its associates); "
+            "targets come from actor2 (and its associates) and the event type."
         )
     notes = "\n".join(
-        part for part in (f"ACLED notes: {record.notes}" if record.notes else "",
+        part for part in (f"{NOTES_PREFIX}{record.notes}" if record.notes else "",
                           fatality_text, *cautions) if part
     )  # fmt: skip
 
@@ -847,8 +1146,8 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     ]
 
     fields: dict[str, Any] = {"title": title, "date": date}
-    if end_date:
-        fields["end_date"] = end_date
+    if record.time_precision == 2:
+        fields["date_margin_days"] = WEEK_MARGIN_DAYS
     fields["location"] = location
     fields["tactics"] = list(tactics)
     if targets:
@@ -860,9 +1159,16 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     fields["tags"] = tags
     fields["sources"] = sources
 
-    extension: dict[str, Any] = {"event_id_cnty": record.event_id, "event_type": record.event_type}
+    extension: dict[str, Any] = {
+        "event_id_cnty": record.event_id,
+        "event_date": record.date.isoformat(),
+        "event_type": record.event_type,
+    }
     for key, value in (
         ("sub_event_type", record.sub_event_type),
+        *_actor_columns(event.actors),
+        ("iso", record.iso),
+        ("region", record.region),
         ("disorder_type", record.disorder_type),
         ("civilian_targeting", record.civilian_targeting),
         ("interaction", record.interaction),
@@ -873,7 +1179,6 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
     ):
         if value:
             extension[key] = value
-    extension["actors"] = [actor.describe() for actor in event.actors]
     extension["fatalities"] = event.fatalities
     extension["time_precision"] = record.time_precision
     extension["geo_precision"] = record.geo_precision
@@ -887,7 +1192,31 @@ def event_to_entry(event: AcledEvent, file: str) -> ImportedEntry:
         perpetrators=roles.perpetrators,
         extension=extension,
         file=file,
+        groups=roles.groups,
+        target_groups=roles.targeted,
     )
+
+
+def acled_notes(notes: str | None) -> str:
+    """ACLED's own notes of an imported entry: its `notes` less the importer's cautions."""
+    if not notes or not notes.startswith(NOTES_PREFIX):
+        return ""
+    body = notes[len(NOTES_PREFIX) :]
+    end = body.rfind(_FATALITY_NOTE_START)
+    return body[:end] if end >= 0 else body
+
+
+def _actor_columns(actors: Sequence[Actor]) -> list[tuple[str, Any]]:
+    """ACLED's actor columns of an event, as its export writes them (`;` between actors)."""
+    columns: list[tuple[str, Any]] = []
+    for side in (1, 2):
+        on_side = [actor for actor in actors if actor.side == side]
+        primary = "; ".join(actor.name for actor in on_side if actor.primary)
+        associated = "; ".join(actor.name for actor in on_side if not actor.primary)
+        inter = next((actor.inter for actor in on_side if actor.inter), 0)
+        columns += [(f"actor{side}", primary), (f"assoc_actor_{side}", associated),
+                    (f"inter{side}", inter)]  # fmt: skip
+    return columns
 
 
 def acled_citation(entry: ImportedEntry, imported_on: str) -> dict[str, str]:

@@ -11,18 +11,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sahel_timeline.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.importers.acled import (
     AcledFile,
+    Coverage,
     ProgressCallback,
+    RowDisagreement,
     RowProblem,
     RowSelection,
     event_to_entry,
+    is_semicolon_resave,
     merge_records,
     read_acled_text,
     slugify,
 )
-from sahel_timeline.importers.store_writer import ImportPlan, plan_import, write_plan
+from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
+from sahel_timeline.memory import collector_paused
+from sahel_timeline.safe_write import writable_target
 
 
 @dataclass
@@ -33,10 +39,16 @@ class ImportSummary:
     events: int = 0
     plan: ImportPlan | None = None
     written: bool = False
+    disagreements: list[RowDisagreement] = field(default_factory=list)
+    list_ids: bool = False  # list the ids each change concerns (--dry-run)
 
     @property
     def rows(self) -> int:
         return sum(f.rows for f in self.files)
+
+    @property
+    def outside_country_table(self) -> int:
+        return sum(n for reason, n in self.skipped.items() if reason.startswith("country "))
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -54,16 +66,45 @@ class ImportSummary:
         ]
         if plan is not None:
             verb = "written" if self.written else "to write (dry run)"
+            gone_verb = {"keep": "kept", "mark": f"tagged {GONE_TAG}", "remove": "removed"}
             lines.append(
-                f"{len(plan.imported)} imported, {len(plan.updated)} updated, "
-                f"{len(plan.unchanged)} unchanged, {skipped} skipped; "
+                f"{len(plan.imported)} new, {len(plan.updated)} updated, "
+                f"{len(plan.unchanged)} unchanged, {len(plan.kept_as_newer)} kept as newer, "
+                f"{len(plan.gone)} gone ({gone_verb[plan.gone_action]}), {skipped} skipped; "
                 f"{len(plan.groups_added)} group(s) added"
                 + (f" ({', '.join(plan.groups_added)})" if plan.groups_added else "")
             )
+            if plan.kept_as_newer:
+                lines.append(
+                    f"kept as newer: {len(plan.kept_as_newer)} event(s) of the store have a "
+                    "later ACLED timestamp than these rows, which were not used"
+                )
+            if plan.gone:
+                lines.append(
+                    f"gone: {len(plan.gone)} imported event(s) of the countries and dates "
+                    "these rows cover are no longer in them (deleted or merged by ACLED), "
+                    f"e.g. {plan.gone[0]}; --gone keep|mark|remove chooses what happens"
+                )
+            if self.list_ids:
+                for what, ids in (
+                    ("new", plan.imported),
+                    ("updated", plan.updated),
+                    ("kept as newer", plan.kept_as_newer),
+                    ("gone", plan.gone),
+                ):
+                    lines.extend(f"  {what}: {entry_id}" for entry_id in ids)  # fmt: skip
+            for spec, event_ids in plan.unmatched:
+                added = f"added as group {spec.id!r}; " if spec.id in plan.groups_added else ""
+                lines.append(
+                    f"unmatched actor name {spec.name!r}: {len(event_ids)} event(s), e.g. "
+                    f"{event_ids[0]}; {added}add it to a group's aliases to match it"
+                )
             for path in plan.texts:
                 lines.append(f"{'new file' if path == plan.new_file else 'file'} {verb}: {path}")
             if not plan.texts:
                 lines.append("nothing to change")
+        for disagreement in self.disagreements:
+            lines.append(str(disagreement))
         for reason, count in sorted(self.skipped.items()):
             lines.append(f"skipped {count} row(s): {reason}")
         if bad:
@@ -85,6 +126,9 @@ def read_acled_file(path: Path, progress: ProgressCallback | None = None) -> Acl
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        # Excel's ";" CSV in a French locale is written in Windows-1252: read it as such.
+        if is_semicolon_resave(data[:4096].decode("latin-1")):
+            return read_acled_text(data.decode("cp1252", errors="replace"), path.name, progress)
         line = data.count(b"\n", 0, error.start) + 1
         raise SahelError(f"{path}:{line}: not UTF-8 text (ACLED exports are UTF-8)") from None
     return read_acled_text(text, path.name, progress)
@@ -98,9 +142,34 @@ def run_acled_import(
     imported_on: dt.date,
     now: dt.date,
     dry_run: bool = False,
+    gone_action: str = "keep",
+    cache: Cache | None = None,
     progress_for: Callable[[Path], ProgressCallback | None] | None = None,
 ) -> ImportSummary:
     """Import the rows of `csv_paths` into the store at `target` (a file or a folder)."""
+    if not target.is_dir():
+        writable_target(target)  # a device or a FIFO: refused before it is read (or waited on)
+    # Records, entries and nodes hold no reference cycles: the cyclic collector would only
+    # walk the growing heap again and again while they are made.
+    with collector_paused():
+        return _run_import(
+            csv_paths, target, selection=selection, imported_on=imported_on, now=now,
+            dry_run=dry_run, gone_action=gone_action, cache=cache, progress_for=progress_for,
+        )  # fmt: skip
+
+
+def _run_import(
+    csv_paths: Sequence[Path],
+    target: Path,
+    *,
+    selection: RowSelection,
+    imported_on: dt.date,
+    now: dt.date,
+    dry_run: bool,
+    gone_action: str,
+    cache: Cache | None,
+    progress_for: Callable[[Path], ProgressCallback | None] | None,
+) -> ImportSummary:
     summary = ImportSummary()
     records = []
     for path in csv_paths:
@@ -112,13 +181,16 @@ def run_acled_import(
                 records.append(record)
             else:
                 summary.skipped[reason] += 1
-    events, summary.merged = merge_records(records)
+    events, summary.merged, summary.disagreements = merge_records(records)
     summary.events = len(events)
+    summary.list_ids = dry_run
     entries = [event_to_entry(event, event.record.file) for event in events]
     summary.plan = plan_import(
-        entries, target, imported_on=imported_on, now=now, new_file_name=new_file_name(csv_paths)
-    )
+        entries, target, imported_on=imported_on, now=now,
+        new_file_name=new_file_name(csv_paths), coverage=Coverage.of(records, selection),
+        gone_action=gone_action, cache=cache,
+    )  # fmt: skip
     if not dry_run:
-        write_plan(summary.plan)
+        write_plan(summary.plan, cache)
         summary.written = True
     return summary

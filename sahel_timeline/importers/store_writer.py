@@ -10,43 +10,56 @@ Entries are rendered with every string as a JSON string (valid YAML double-quote
 every date quoted, and never an anchor.
 
 `plan_import` computes the new texts and validates them as a store together with the files
-left alone; `write_plan` replaces the files atomically (temporary file + os.replace).
+left alone; `write_plan` replaces the files atomically, all or none (`safe_write`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from sahel_timeline import loader
+from sahel_timeline.cache import Cache, content_key
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
 from sahel_timeline.importers.acled import (
+    EXTENSION_KEY,
+    ID_PREFIX,
+    Coverage,
     GroupSpec,
     ImportedEntry,
     acled_citation,
     resolve_groups,
 )
-from sahel_timeline.model import FuzzyDate, Incident
-from sahel_timeline.store import STORE_SUFFIXES, assemble_store, load_file_bytes, store_files
+from sahel_timeline.loader import Mapping, Node, Scalar
+from sahel_timeline.model import FileContent, FuzzyDate, Incident
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.safe_write import write_files_atomically
+from sahel_timeline.store import (
+    STORE_SUFFIXES,
+    FileSource,
+    assemble_store,
+    load_file_bytes,
+    load_file_source,
+    store_files,
+)
+from sahel_timeline.validate import validate_document
+from sahel_timeline.vocab import SCHEMA_VERSION
 
 try:
     from yaml import CSafeLoader as _EventLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
-EXTENSION_KEY = "x-acled"
 NEW_FILE_HEADER = (
     "# ACLED events imported by `sahel-timeline import-acled`.\n"
     "# Entries whose id starts with acled- belong to the importer: importing a revised export\n"
@@ -57,6 +70,8 @@ MAX_ERRORS_SHOWN = 5
 
 # Characters a YAML double-quoted scalar must not hold raw (C1 controls, line and paragraph
 # separators, BOM, non-characters), on top of what JSON already escapes.
+# One encoder for every string (json.dumps with options builds a new one on each call).
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
 _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
@@ -67,6 +82,11 @@ _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 def yaml_scalar(value: Any) -> str:
     """One value as YAML text: strings double-quoted (JSON escapes), numbers plain."""
+    if type(value) is str:  # the usual case first
+        text = _JSON_STRING(value)
+        if _UNSAFE_IN_YAML.search(text) is None:
+            return text
+        return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -75,59 +95,177 @@ def yaml_scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         return repr(value)
-    text = json.dumps(str(value), ensure_ascii=False)
-    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return yaml_scalar(str(value))
 
 
 def yaml_flow(value: Any) -> str:
     """A value in flow style: `{key: "v", n: 1}`, `["a", "b"]` or a scalar."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {yaml_flow(item)}" for key, item in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(yaml_flow(item) for item in value) + "]"
-    return yaml_scalar(value)
+    return str(flow_and_node(value, 1, 1, with_node=False)[0])
+
+
+BLOCK = object()  # a row's value: the field's items follow on rows of their own
+GROUP_NOTE = "Added by the ACLED import for ACLED actor names."
+
+
+class Row(NamedTuple):  # a tuple: the importer makes hundreds of thousands
+    """One line of a rendered list item: the item's first line (depth 0), one of its fields
+    (depth 1, `BLOCK` for a field whose items follow), or an item of such a field (depth 2:
+    `- value` when `key` is None, `key: value` otherwise). Values are written in flow style.
+
+    The text of an item and its nodes (`rows_document`) are both made from its rows, so
+    that what is written and what is validated cannot differ.
+    """
+
+    depth: int
+    key: str | None
+    value: Any
+
+
+def entry_rows(entry: ImportedEntry, references: dict[str, str], imported_on: str) -> list[Row]:
+    rows = [Row(0, "id", entry.id)]
+    fields = dict(entry.fields)
+    perpetrators = [
+        {"group": references[spec.id], "status": status} for spec, status in entry.perpetrators
+    ]
+    targeted = [references[spec.id] for spec in entry.target_groups]
+    sources = [*fields.pop("sources", []), acled_citation(entry, imported_on)]
+    pending = True  # perpetrators and target groups go before the figures or the summary
+    for key, value in fields.items():
+        if key in ("killed", "summary") and pending:
+            if perpetrators:
+                rows.append(Row(1, "perpetrators", BLOCK))
+                rows.extend(Row(2, None, p) for p in perpetrators)
+            if targeted:
+                rows.append(Row(1, "target_groups", targeted))
+            pending = False
+        rows.append(Row(1, key, value))
+    rows.append(Row(1, "sources", BLOCK))
+    rows.extend(Row(2, None, source) for source in sources)
+    rows.append(Row(1, EXTENSION_KEY, BLOCK))
+    extension = {**entry.extension, "imported": imported_on}
+    rows.extend(Row(2, key, value) for key, value in extension.items())
+    return rows
+
+
+def group_rows(spec: GroupSpec, references: dict[str, str], aliases: Sequence[str]) -> list[Row]:
+    rows = [Row(0, "id", spec.id), Row(1, "name", spec.name)]
+    if spec.short:
+        rows.append(Row(1, "short", spec.short))
+    if aliases:
+        rows.append(Row(1, "aliases", list(aliases)))
+    for key in ("affiliation", "merged_into"):
+        parent = getattr(spec, key)
+        if parent and parent in references:
+            rows.append(Row(1, key, references[parent]))
+    if spec.kind:
+        rows.append(Row(1, "kind", spec.kind))
+    rows.append(Row(1, "notes", GROUP_NOTE))
+    return rows
+
+
+def rows_text(rows: Sequence[Row], indent: int, newline: str) -> str:
+    """An item's rows as the lines of one block-sequence item at `indent` (the dash column)."""
+    lines, _ = rows_document(rows, 1, indent, with_nodes=False)
+    return newline.join(lines) + newline
 
 
 def render_entry(
     entry: ImportedEntry, references: dict[str, str], imported_on: str, indent: int, newline: str
 ) -> str:
     """An entry as the lines of one block-sequence item at `indent` (the dash column)."""
-    pad, inner = " " * indent, " " * (indent + 2)
-    lines = [f"{pad}- id: {yaml_scalar(entry.id)}"]
-    fields = dict(entry.fields)
-    perpetrators = [
-        {"group": references[spec.id], "status": status} for spec, status in entry.perpetrators
-    ]
-    sources = [*fields.pop("sources", []), acled_citation(entry, imported_on)]
-    for key, value in fields.items():
-        if key in ("killed", "summary") and perpetrators:
-            lines.append(f"{inner}perpetrators:")
-            lines.extend(f"{inner}  - {yaml_flow(p)}" for p in perpetrators)
-            perpetrators = []
-        lines.append(f"{inner}{key}: {yaml_flow(value)}")
-    lines.append(f"{inner}sources:")
-    lines.extend(f"{inner}  - {yaml_flow(source)}" for source in sources)
-    lines.append(f"{inner}{EXTENSION_KEY}:")
-    extension = {**entry.extension, "imported": imported_on}
-    lines.extend(f"{inner}  {key}: {yaml_flow(value)}" for key, value in extension.items())
-    return newline.join(lines) + newline
+    return rows_text(entry_rows(entry, references, imported_on), indent, newline)
 
 
 def render_group(
     spec: GroupSpec, references: dict[str, str], aliases: Sequence[str], indent: int, newline: str
 ) -> str:
-    pad, inner = " " * indent, " " * (indent + 2)
-    lines = [f"{pad}- id: {yaml_scalar(spec.id)}", f"{inner}name: {yaml_scalar(spec.name)}"]
-    if spec.short:
-        lines.append(f"{inner}short: {yaml_scalar(spec.short)}")
-    if aliases:
-        lines.append(f"{inner}aliases: {yaml_flow(list(aliases))}")
-    for key in ("affiliation", "merged_into"):
-        parent = getattr(spec, key)
-        if parent and parent in references:
-            lines.append(f"{inner}{key}: {yaml_scalar(references[parent])}")
-    lines.append(f"{inner}notes: {yaml_scalar('Added by the ACLED import for ACLED actor names.')}")
-    return newline.join(lines) + newline
+    return rows_text(group_rows(spec, references, aliases), indent, newline)
+
+
+def flow_and_node(value: Any, line: int, column: int, with_node: bool) -> tuple[str, Any]:
+    """`yaml_flow(value)` and, when asked, the node the loader reads from it written at
+    `line`, `column` (both in one pass: the importer writes and checks thousands)."""
+    if type(value) is str:  # the usual case first
+        text = yaml_scalar(value)
+        return text, (Scalar(value, False, line, column) if with_node else None)
+    if isinstance(value, dict):
+        mapping = Mapping(line, column) if with_node else None
+        parts = []
+        position = column + 1
+        for index, (key, item) in enumerate(value.items()):
+            position += 2 if index else 0
+            text, node = flow_and_node(item, line, position + len(key) + 2, with_node)
+            if mapping is not None:
+                mapping.keys[key] = Scalar(key, True, line, position)
+                mapping.items[key] = node
+            parts.append(f"{key}: {text}")
+            position += len(key) + 2 + len(text)
+        return "{" + ", ".join(parts) + "}", mapping
+    if isinstance(value, (list, tuple)):
+        sequence = loader.Sequence(line, column) if with_node else None
+        parts = []
+        position = column + 1
+        for index, item in enumerate(value):
+            position += 2 if index else 0
+            text, node = flow_and_node(item, line, position, with_node)
+            if sequence is not None:
+                sequence.items.append(node)
+            parts.append(text)
+            position += len(text)
+        return "[" + ", ".join(parts) + "]", sequence
+    text = yaml_scalar(value)
+    if not with_node:
+        return text, None
+    plain = value is None or isinstance(value, (bool, int, float))
+    return text, Scalar(text if plain else str(value), plain, line, column)
+
+
+def rows_document(
+    rows: Sequence[Row], first_line: int, indent: int, *, with_nodes: bool = True
+) -> tuple[list[str], Mapping]:
+    """The lines of an item rendered from `rows` at `indent` (the dash column), and, when
+    asked, the mapping node the loader reads from them when they start at `first_line`."""
+    pad = " " * indent
+    lines: list[str] = []
+    item = Mapping(first_line, indent + 3)
+    block: Mapping | loader.Sequence | None = None
+    last_key = ""
+    for offset, row in enumerate(rows):
+        line = first_line + offset
+        column = indent + 1 + 2 * row.depth + (2 if row.depth == 0 else 0)
+        if row.depth < 2:
+            assert row.key is not None
+            lead = f"{pad}- " if row.depth == 0 else f"{pad}  "
+            if row.value is BLOCK:
+                lines.append(f"{lead}{row.key}:")
+                block, node = None, Scalar("", True, line, column + len(row.key) + 2)
+            else:
+                text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
+                lines.append(f"{lead}{row.key}: {text}")
+            if with_nodes:
+                item.keys[row.key] = Scalar(row.key, True, line, column)
+                item.items[row.key] = node
+            last_key = row.key
+            continue
+        head = f"{pad}{'  ' * row.depth}"
+        if row.key is None:
+            text, node = flow_and_node(row.value, line, column + 2, with_nodes)
+            lines.append(f"{head}- {text}")
+        else:
+            text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
+            lines.append(f"{head}{row.key}: {text}")
+        if not with_nodes:
+            continue
+        if block is None:
+            block = loader.Sequence(line, column) if row.key is None else Mapping(line, column)
+            item.items[last_key] = block
+        if isinstance(block, loader.Sequence):
+            block.items.append(node)
+        else:
+            assert row.key is not None
+            block.keys[row.key] = Scalar(row.key, True, line, column)
+            block.items[row.key] = node
+    return lines, item
 
 
 # ---------------------------------------------------------------------------------------
@@ -285,30 +423,65 @@ class FileEdit:
     append_groups: list[tuple[GroupSpec, list[str]]] = field(default_factory=list)
     append_entries: list[ImportedEntry] = field(default_factory=list)
     replace: dict[str, ImportedEntry] = field(default_factory=dict)  # by id
+    remove: set[str] = field(default_factory=set)  # ids of entries to take out
+    mark_gone: set[str] = field(default_factory=set)  # ids of entries to tag GONE_TAG
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.append_groups or self.append_entries or self.replace)
+        return bool(
+            self.append_groups or self.append_entries or self.replace or self.remove
+            or self.mark_gone
+        )  # fmt: skip
 
 
-def _new_file_text(edit: FileEdit, references: dict[str, str], imported_on: str) -> str:
-    parts = [NEW_FILE_HEADER, "\nschema_version: 1\n"]
-    if edit.append_groups:
-        parts.append("\ngroups:\n")
-        parts.append(
-            "\n".join(render_group(s, references, a, 2, "\n") for s, a in edit.append_groups)
-        )
-    parts.append("\nincidents:\n")
-    if edit.append_entries:
-        parts.append(
-            "\n".join(
-                render_entry(entry, references, imported_on, 2, "\n")
-                for entry in edit.append_entries
-            )
-        )
-    else:
-        parts[-1] = "\nincidents: []\n"
-    return "".join(parts)
+def new_file_document(
+    edit: FileEdit, references: dict[str, str], imported_on: str
+) -> tuple[str, Mapping]:
+    """A new store file's text and the nodes the loader would read from it."""
+    lines = NEW_FILE_HEADER.splitlines()
+    lines += ["", "schema_version: 1"]
+    root = Mapping(1, 1)
+    version_line = len(lines)
+    root.keys["schema_version"] = Scalar("schema_version", True, version_line, 1)
+    root.items["schema_version"] = Scalar(str(SCHEMA_VERSION), True, version_line, 17)
+    lists = (
+        ("groups", [group_rows(s, references, a) for s, a in edit.append_groups]),
+        ("incidents", [entry_rows(e, references, imported_on) for e in edit.append_entries]),
+    )
+    for key, items in lists:
+        if not items and key == "groups":
+            continue
+        lines += ["", f"{key}:" if items else f"{key}: []"]
+        root.keys[key] = Scalar(key, True, len(lines), 1)
+        sequence = loader.Sequence(len(lines) + 1, 3)
+        root.items[key] = sequence
+        for index, rows in enumerate(items):
+            if index:
+                lines.append("")
+            item_lines, node = rows_document(rows, len(lines) + 1, 2)
+            sequence.items.append(node)
+            lines += item_lines
+    return "\n".join(lines) + "\n", root
+
+
+GONE_TAG = "acled-gone"
+_TAGS_LINE = re.compile(r"^(?P<head>\s+tags: \[)(?P<items>.*)\](?P<end>\s*)$")
+
+
+def _with_gone_tag(item_lines: list[str], item_id: str | None, newline: str) -> str:
+    """An imported entry's lines with GONE_TAG added to its one-line `tags: [...]`."""
+    out = list(item_lines)
+    for index, line in enumerate(out):
+        match = _TAGS_LINE.match(line)
+        if match:
+            if yaml_scalar(GONE_TAG) not in match.group("items"):
+                items = match.group("items")
+                items = (
+                    f"{items}, {yaml_scalar(GONE_TAG)}" if items.strip() else yaml_scalar(GONE_TAG)
+                )
+                out[index] = f"{match.group('head')}{items}]{match.group('end')}"
+            return "".join(out)
+    raise SahelError(f"entry {item_id}: no one-line tags list to mark it gone; was it edited?")
 
 
 def apply_edit(
@@ -318,7 +491,7 @@ def apply_edit(
 ) -> str:
     """The new text of a file: the original with items appended and owned entries replaced."""
     if edit.original is None:
-        return _new_file_text(edit, references, imported_on)
+        return new_file_document(edit, references, imported_on)[0]
     structure = scan_structure(edit.original, str(edit.path))
     lines = list(structure.lines)
     newline = structure.newline
@@ -327,15 +500,19 @@ def apply_edit(
     # (start, end, replacement lines): applied from the bottom up so positions stay valid.
     changes: list[tuple[int, int, str]] = []
     incidents = structure.lists.get("incidents")
-    if edit.replace:
+    if edit.replace or edit.remove or edit.mark_gone:
         assert incidents is not None and incidents.block
         for index, (_, item_id) in enumerate(incidents.items):
-            entry = edit.replace.get(item_id or "")
-            if entry is None:
-                continue
             start, end = structure.item_range(incidents, index)
-            text = render_entry(entry, references, imported_on, incidents.dash_column, newline)
-            changes.append((start, end, text))
+            entry = edit.replace.get(item_id or "")
+            if entry is not None:
+                text = render_entry(entry, references, imported_on, incidents.dash_column,
+                                    newline)  # fmt: skip
+                changes.append((start, end, text))
+            elif item_id in edit.remove:
+                changes.append((start, end, ""))
+            elif item_id in edit.mark_gone:
+                changes.append((start, end, _with_gone_tag(lines[start:end], item_id, newline)))
 
     def rendered(key: str, indent: int) -> list[str]:
         if key == "groups":
@@ -387,6 +564,14 @@ class ImportPlan:
     unchanged: list[str] = field(default_factory=list)
     groups_added: list[str] = field(default_factory=list)
     new_file: Path | None = None
+    # The validated content of each file that changes, as written (for the store cache).
+    contents: dict[Path, FileContent] = field(default_factory=dict)
+    kept_as_newer: list[str] = field(default_factory=list)  # the store's version is newer
+    gone: list[str] = field(default_factory=list)  # in the store, covered, absent from rows
+    gone_action: str = "keep"
+    # Group specs made from ACLED names that matched nothing (neither the importer's table
+    # nor the store's registry), with the ids of the events that name them.
+    unmatched: list[tuple[GroupSpec, list[str]]] = field(default_factory=list)
 
 
 def _read_text(path: Path) -> tuple[str, bool]:
@@ -403,8 +588,9 @@ def _read_text(path: Path) -> tuple[str, bool]:
 
 def _target_files(target: Path, new_file_name: str) -> tuple[list[Path], Path]:
     """The store's existing files, and the file that receives new entries."""
-    if target.is_dir():
-        return store_files(target), target / new_file_name
+    if target.is_dir():  # an empty folder is a store of no files yet
+        has_files = any(p.suffix in STORE_SUFFIXES and p.is_file() for p in target.rglob("*"))
+        return (store_files(target) if has_files else []), target / new_file_name
     if target.exists():
         return [target], target
     if target.suffix not in STORE_SUFFIXES:
@@ -435,6 +621,55 @@ def _comparable(finding: Finding) -> tuple[str, str, str]:
     return (finding.file, finding.rule, re.sub(r":\d+|line \d+", "", finding.message))
 
 
+def _extension_of(incident: Incident) -> dict[str, Any]:
+    extension = incident.extensions.get(EXTENSION_KEY)
+    return extension if isinstance(extension, dict) else {}
+
+
+def _timestamp_of(incident: Incident) -> int | None:
+    stamp = str(_extension_of(incident).get("timestamp", ""))  # extensions keep raw text
+    return int(stamp) if stamp.isdigit() else None
+
+
+def _event_date_of(incident: Incident) -> dt.date:
+    text = _extension_of(incident).get("event_date")
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else incident.start
+    except ValueError:
+        return incident.start
+
+
+def _gone_ids(
+    existing: dict[str, Incident], imported_ids: set[str], coverage: Coverage | None
+) -> list[str]:
+    """Imported entries of the store that the rows cover but no longer hold."""
+    if coverage is None:
+        return []
+    gone = []
+    for incident_id, incident in existing.items():
+        if not incident_id.startswith(ID_PREFIX) or incident_id in imported_ids:
+            continue
+        extension = _extension_of(incident)
+        types = [str(extension.get(k, "")) for k in ("event_type", "sub_event_type")]
+        stamp = _timestamp_of(incident)
+        if stamp is not None and coverage.newest is not None and stamp > coverage.newest:
+            continue  # this version is newer than the export: the export cannot know it
+        if coverage.covers(incident.location.country, _event_date_of(incident), types):
+            gone.append(incident_id)
+    return gone
+
+
+def _refuse_non_store(contents: dict[Path, FileContent | FileSource]) -> None:
+    for path, content in contents.items():
+        for finding in content.findings:
+            if finding.rule == "missing-key" and "schema_version" in finding.message:
+                raise SahelError(
+                    f"{path}:{finding.line}:{finding.column}: not a sahel-timeline store (it "
+                    "has no schema_version), so nothing was written; import into a store "
+                    "file, a new .yaml file or a folder"
+                )
+
+
 def plan_import(
     entries: Sequence[ImportedEntry],
     target: Path,
@@ -442,24 +677,36 @@ def plan_import(
     imported_on: dt.date,
     now: dt.date,
     new_file_name: str,
+    coverage: Coverage | None = None,
+    gone_action: str = "keep",
+    cache: Cache | None = None,
 ) -> ImportPlan:
     """New texts for the store at `target` with `entries` merged in, validated as a store.
 
-    Raise SahelError, writing nothing, when the result would have errors the store did
-    not already have.
+    An entry never replaces a newer version of its event (ACLED's `timestamp`). Imported
+    entries that `coverage` covers and `entries` lack are gone: kept, tagged GONE_TAG
+    (`gone_action` "mark") or removed ("remove"). Raise SahelError, writing nothing, when
+    the result would have errors the store did not already have. With a `cache`, the
+    store's files are read from it when it holds them (as a query would).
     """
     files, receiver = _target_files(target, new_file_name)
     originals: dict[Path, tuple[str, bool]] = {path: _read_text(path) for path in files}
-    before_contents = {
-        path: load_file_bytes(text.encode("utf-8"), str(path))
+    before_contents: dict[Path, FileContent | FileSource] = {
+        path: load_file_source(path, cache)
+        if cache is not None
+        else load_file_bytes(text.encode("utf-8"), str(path))
         for path, (text, _) in originals.items()
     }
+    _refuse_non_store(before_contents)
     before = assemble_store(before_contents.values(), now)
     existing: dict[str, Incident] = {}
     for incident in before.incidents:
         existing.setdefault(incident.id, incident)
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
+    specs += [spec for entry in entries for spec in entry.target_groups]
     references, to_add = resolve_groups(specs, before.registry)
+    plan = ImportPlan(texts={}, bom={}, gone_action=gone_action)
+    plan.unmatched = _unmatched_names(entries, before.registry)
 
     edits: dict[Path, FileEdit] = {}
 
@@ -480,7 +727,6 @@ def plan_import(
         taken |= {name.casefold() for name in (*own, *aliases) if name}
         edit_for(receiver).append_groups.append((spec, aliases))
 
-    plan = ImportPlan(texts={}, bom={})
     structures: dict[Path, FileStructure] = {}
     positions: dict[Path, dict[str | None, int]] = {}
     paths_by_name = {str(path): path for path in originals}
@@ -495,6 +741,10 @@ def plan_import(
             plan.imported.append(entry.id)
             continue
         assert old.origin is not None
+        old_stamp, new_stamp = _timestamp_of(old), entry.extension.get("timestamp")
+        if old_stamp is not None and isinstance(new_stamp, int) and new_stamp < old_stamp:
+            plan.kept_as_newer.append(entry.id)
+            continue
         path = paths_by_name[old.origin.file]
         if path not in structures:
             structures[path] = scan_structure(originals[path][0], str(path))
@@ -522,24 +772,66 @@ def plan_import(
         edit_for(path).replace[entry.id] = entry
         plan.updated.append(entry.id)
 
+    plan.gone = _gone_ids(existing, seen, coverage)
+    if gone_action in ("mark", "remove"):
+        for incident_id in plan.gone:
+            origin = existing[incident_id].origin
+            assert origin is not None
+            if gone_action == "mark" and GONE_TAG in existing[incident_id].tags:
+                continue
+            edit = edit_for(paths_by_name[origin.file])
+            (edit.remove if gone_action == "remove" else edit.mark_gone).add(incident_id)
     stamp = imported_on.isoformat()
+    documents: dict[Path, Node] = {}
     for path, edit in edits.items():
-        if edit.changes_anything:
+        if edit.original is None:  # a new file: its nodes come with its text, unparsed
+            plan.texts[path], documents[path] = new_file_document(edit, references, stamp)
+        elif edit.changes_anything:
             plan.texts[path] = apply_edit(edit, references, stamp)
             plan.bom[path] = edit.bom
     plan.groups_added = [spec.id for spec in to_add]
     if receiver in plan.texts and receiver not in originals:
         plan.new_file = receiver
-    _check_result(plan, before_contents, before.findings, now)
+    _check_result(plan, before_contents, before.findings, now, documents)
     return plan
 
 
+def _unmatched_names(
+    entries: Sequence[ImportedEntry], registry: GroupRegistry
+) -> list[tuple[GroupSpec, list[str]]]:
+    """ACLED actor names that matched neither the importer's table nor the registry, with
+    the events that name them (most named first), so that a curator can add an alias."""
+    events: dict[str, list[str]] = {}
+    specs: dict[str, GroupSpec] = {}
+    for entry in entries:
+        for spec in entry.groups:
+            if spec.derived:
+                specs.setdefault(spec.id, spec)
+                events.setdefault(spec.id, []).append(entry.event_id)
+    found = [
+        (spec, events[spec_id]) for spec_id, spec in specs.items()
+        if all(registry.resolve(name) is None for name in spec.lookup_names())
+    ]  # fmt: skip
+    return sorted(found, key=lambda item: (-len(item[1]), item[0].name.casefold()))
+
+
 def _check_result(
-    plan: ImportPlan, before_contents: dict, before_findings: list[Finding], now: dt.date
+    plan: ImportPlan,
+    before_contents: dict[Path, FileContent | FileSource],
+    before_findings: list[Finding],
+    now: dt.date,
+    documents: dict[Path, Node],
 ) -> None:
+    """Validate the store as the import leaves it. A changed file is read again from its
+    new text; a new file is validated from the nodes made with its text (`rows_document`):
+    the same values, without parsing megabytes the importer has just written."""
     contents = dict(before_contents)
     for path, text in plan.texts.items():
-        contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
+        if path in documents:
+            plan.contents[path] = validate_document(documents[path], str(path))
+        else:
+            plan.contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
+        contents[path] = plan.contents[path]
     after = assemble_store(contents.values(), now)
     known = Counter(_comparable(f) for f in before_findings if f.is_error)
     new_errors = []
@@ -558,31 +850,19 @@ def _check_result(
         )
 
 
-def atomic_write(path: Path, text: str, bom: bool = False) -> None:
-    """Replace `path` with `text` (UTF-8) so that a reader sees the old or the new file whole."""
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:  # a new file gets the usual permissions (0666 less the umask), not mkstemp's 0600
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, removed on failure
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
-
-
-def write_plan(plan: ImportPlan) -> None:
-    for path, text in plan.texts.items():
-        atomic_write(path, text, plan.bom.get(path, False))
+def write_plan(plan: ImportPlan, cache: Cache | None = None) -> None:
+    """Write every changed file of the plan, all or none (see `safe_write`): through a
+    symlink to its target, keeping its permissions; WriteError when the disk is full or
+    the folder read-only, with the store left as it was. With a `cache`, give it each
+    file's validated content, so that the next query or import does not read it again."""
+    data = {
+        path: (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
+        for path, text in plan.texts.items()
+    }
+    write_files_atomically(data)
+    if cache is not None:
+        for path, written in data.items():
+            if path in plan.contents:
+                # No fingerprint: the entry is found by the hash of these bytes, so a file
+                # written by someone else meanwhile can never be taken for this one.
+                cache.put(str(path), path, content_key(written), plan.contents[path])

@@ -62,7 +62,7 @@ def group_label(group: Group, registry: GroupRegistry, counts: Mapping[str, Grou
         text.append(" — ")
         text.append_text(user_text(group.name))
     text.append(f"  [{group.id}]", style="dim")
-    relations = []
+    relations = [group.kind] if group.kind else []
     if group.merged_into:
         relations.append(f"merged into {_name(group.merged_into, registry)}")
     if group.affiliation:
@@ -73,6 +73,8 @@ def group_label(group: Group, registry: GroupRegistry, counts: Mapping[str, Grou
     incidents = f"{count.own} incident{'' if count.own == 1 else 's'}"
     if count.family != count.own:
         incidents += f", {count.family} with its family"
+    if count.targeted:
+        incidents += f", targeted in {count.targeted}"
     details = Text("\n")
     details.append_text(user_text(" · ".join([*relations, incidents])))
     text.append_text(details)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from rich.console import Console
 from rich.padding import Padding
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -16,6 +17,7 @@ from sahel_timeline.labels import (
     date_label,
     figure_detail,
     full_place_label,
+    group_label,
 )
 from sahel_timeline.model import Figure, Incident, Source
 from sahel_timeline.registry import GroupRegistry
@@ -26,6 +28,7 @@ from sahel_timeline.render.timeline_view import (
 from sahel_timeline.render.user_text import Trimmed, user_text
 
 LABEL_STYLE = "bold"
+URL_STYLE = "blue"
 INDENT = (0, 0, 0, 2)
 
 
@@ -34,8 +37,14 @@ def render_incident(
     registry: GroupRegistry,
     find: Callable[[str], Incident | None],
     console: Console,
+    *,
+    wrap: bool = True,
 ) -> None:
-    """Print everything the store says about `incident`; `find` looks up related ids."""
+    """Print everything the store says about `incident`; `find` looks up related ids.
+
+    A source's URL is never cut: it is printed as one line, a link where the terminal
+    supports them. With `wrap` off (a pipe), the summary and notes are not wrapped either.
+    """
     title_style = MILESTONE_STYLE if incident.is_milestone else "bold"
     console.print(user_text(incident.title, title_style))
     console.print(Text(f"{incident.id} · {incident.kind}", style="dim"))
@@ -45,14 +54,21 @@ def render_incident(
         if value:
             console.print()
             console.print(Text(heading, style=LABEL_STYLE))
-            body = Padding(user_text(value.strip(), keep_newlines=True), INDENT)
-            console.print(Trimmed(body))
+            body = user_text(value.strip(), keep_newlines=True)
+            if wrap:
+                console.print(Trimmed(Padding(body, INDENT)))
+            else:
+                console.print(Text(" " * INDENT[3]) + body, soft_wrap=True)
     console.print()
     console.print(Text(f"Sources ({len(incident.sources)})", style=LABEL_STYLE))
     if not incident.sources:
         console.print(Padding(Text("none recorded", style="dim"), INDENT))
-    else:
-        console.print(Trimmed(Padding(_sources(incident.sources), INDENT)))
+    number_width = len(f"{len(incident.sources)}.")
+    for number, source in enumerate(incident.sources, start=1):
+        console.print(Trimmed(Padding(_source_heading(number, number_width, source), INDENT)))
+        url = Text(" " * (INDENT[3] + number_width + 1))
+        url.append_text(_url_text(source.url))
+        console.print(url, soft_wrap=True)
     if incident.related:
         console.print()
         console.print(Text("Related", style=LABEL_STYLE))
@@ -68,7 +84,10 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
     if incident.end_date is not None and incident.end_date.precision != precision:
         precision = f"{precision} to {incident.end_date.precision}"
     date_text = Text(date)
-    date_text.append(f"  ({precision} precision)", style="dim")
+    if incident.date_margin_days:  # the day counted by, the event within the margin of it
+        date_text.append(f"  (within {incident.date_margin_days} days of that day)", style="dim")
+    else:
+        date_text.append(f"  ({precision} precision)", style="dim")
     if incident.time:
         date_text.append("  at ")
         date_text.append_text(user_text(incident.time))
@@ -83,9 +102,11 @@ def _facts(incident: Incident, registry: GroupRegistry) -> Table:
         table.add_row("Killed", _figure_text(incident.killed))
         table.add_row("Attackers killed", _figure_text(incident.attackers_killed))
         table.add_row("Wounded", _figure_text(incident.wounded))
+    targeted = tuple(group_label(reference, registry) for reference in incident.target_groups)
     for label, values in (
         ("Tactics", incident.tactics),
         ("Targets", incident.targets),
+        ("Groups targeted", targeted),
         ("Tags", incident.tags),
     ):
         if values:
@@ -102,16 +123,11 @@ def _has_figures(incident: Incident) -> bool:
     return any(figure is not None for figure in figures)
 
 
-def _sources(sources: Sequence[Source]) -> Table:
+def _source_heading(number: int, number_width: int, source: Source) -> Table:
+    """`12. Title — author, publisher, date`, the title wrapped under itself."""
     table = Table.grid(padding=(0, 1))
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
-    for number, source in enumerate(sources, start=1):
-        table.add_row(Text(f"{number}."), _source_text(source))
-    return table
-
-
-def _source_text(source: Source) -> Text:
     text = user_text(source.title, "italic")
     if not source.title_checked:
         text.append(f" {UNCHECKED_TITLE_MARK}", style="dim")
@@ -120,12 +136,18 @@ def _source_text(source: Source) -> Text:
     if details:
         text.append(" — ")
         text.append_text(user_text(", ".join(details)))
-    text.append("\n")
-    if source.url:
-        text.append_text(user_text(source.url, "blue"))
-    else:
-        text.append("no URL", style="dim")
-    return text
+    table.add_row(Text(f"{number}.".rjust(number_width)), text)
+    return table
+
+
+def _url_text(url: str | None) -> Text:
+    """The URL, a clickable link (OSC 8) on terminals that show them; `no URL` when absent."""
+    if not url:
+        return Text("no URL", style="dim")
+    shown = user_text(url, URL_STYLE)
+    if shown.plain == url and url.startswith(("https://", "http://")):
+        shown.stylize(Style(link=url))
+    return shown
 
 
 def _related(incident: Incident, find: Callable[[str], Incident | None]) -> Table:

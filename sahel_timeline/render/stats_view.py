@@ -16,6 +16,7 @@ from rich.text import Text
 
 from sahel_timeline.labels import UNKNOWN
 from sahel_timeline.model import Figure
+from sahel_timeline.render.tempo_line import tempo_line
 from sahel_timeline.render.user_text import Trimmed, user_text
 from sahel_timeline.stats import Bucket, Stats
 
@@ -23,17 +24,22 @@ LOW_BLOCK = "█"
 HIGH_BLOCK = "░"
 BAR_STYLE = "red"
 MIN_BAR_WIDTH = 4
+EMPTY_CELLS = ("0", "0", "-", "0", "-")  # incidents, killed, ?, wounded, ?
 
 HEADINGS = {
-    "year": "Year",
+    "week": "ISO week",
     "month": "Month",
+    "quarter": "Quarter",
+    "year": "Year",
     "country": "Country",
     "group": "Group",
     "tactic": "Tactic",
 }
 
 
-def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None:
+def render_stats(
+    stats: Stats, filters: Sequence[str], console: Console, dates_read: Sequence[str] = ()
+) -> None:
     """Print the buckets of `stats`, the total and a note on what was counted."""
     largest = max((bucket.killed_high for bucket in stats.buckets), default=0)
     table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, expand=True)
@@ -53,8 +59,11 @@ def render_stats(stats: Stats, filters: Sequence[str], console: Console) -> None
         console.print(Trimmed(table))
     else:
         console.print(Text("No incidents match.", style="bold"))
+    if stats.monthly is not None and stats.monthly.buckets:
+        console.print()
+        console.print(tempo_line(stats.monthly, console.width))
     console.print()
-    console.print(Trimmed(_notes(stats, filters)))
+    console.print(Trimmed(_notes(stats, filters, dates_read)))
 
 
 class KilledBar:
@@ -78,6 +87,9 @@ class KilledBar:
 
 
 def _cells(bucket: Bucket, style: str = "") -> list[Text]:
+    if not bucket.incidents:  # an empty period: a lull, nothing unknown about it
+        style = "dim"
+        return [user_text(bucket.label, style), *(Text(value, style) for value in EMPTY_CELLS)]
     return [
         user_text(bucket.label, style),
         Text(str(bucket.incidents), style=style),
@@ -104,7 +116,7 @@ def _scaled(value: int, largest: int, width: int) -> int:
     return round(value * width / largest)
 
 
-def _notes(stats: Stats, filters: Sequence[str]) -> Text:
+def _notes(stats: Stats, filters: Sequence[str], dates_read: Sequence[str]) -> Text:
     text = Text(style="dim")
     text.append(
         "Killed and wounded add the low and the high figures of each incident separately; "
@@ -124,4 +136,7 @@ def _notes(stats: Stats, filters: Sequence[str]) -> Text:
         text.append_text(user_text("; ".join(filters), "dim"))
     else:
         text.append("none")
+    if dates_read:
+        text.append("\nDates: ")
+        text.append_text(user_text("; ".join(dates_read), "dim"))
     return text

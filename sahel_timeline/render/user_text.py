@@ -6,7 +6,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 
-from sahel_timeline.labels import visible_text
+from sahel_timeline.visible import visible_text
 
 
 def user_text(value: str | None, style: str = "", *, keep_newlines: bool = False) -> Text:
