@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.diff import field_changes
-from sahel_timeline.model import Figure, Incident
+from sahel_timeline.model import Figure, Incident, add_figures
 from sahel_timeline.stats import compute_stats
 from sahel_timeline.store import assemble_store, load_file_bytes, load_store
 
@@ -260,3 +260,16 @@ def test_diff_shows_a_figure_that_became_open_ended() -> None:
     new, _ = _load(_incident_text(killed="{low: 15}"))
     changes = field_changes(old[0], new[0])
     assert [(c.field, c.old, c.new) for c in changes] == [("killed", "15", "15+")]
+
+
+def test_a_sum_of_figures_is_open_ended_when_a_term_is() -> None:
+    assert add_figures([Figure(1, 3), Figure(15, None)]) == Figure(16, None)
+    assert add_figures([Figure(1, 3), Figure(2, 2)]) == Figure(3, 5)
+    assert add_figures([]) is None
+
+
+def test_the_html_brief_overview_counts_attackers_killed_as_a_lower_bound(
+    tmp_path: Path, cli_env: dict
+) -> None:
+    html = _export(cli_env, tmp_path, "html")
+    assert '<div class="figure"><b>15+</b> attackers killed' in html
