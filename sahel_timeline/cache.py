@@ -261,7 +261,10 @@ def _incident_data(incident: Incident, file: str) -> list[Any]:
         incident.summary,
         incident.notes,
         list(incident.tags),
-        [[s.title, s.author, s.publisher, _date(s.published), s.url] for s in incident.sources],
+        [
+            [s.title, s.author, s.publisher, _date(s.published), s.url, s.title_checked]
+            for s in incident.sources
+        ],
         list(incident.related),
         incident.extensions,
         origin.line,
@@ -335,10 +338,10 @@ def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
 
 
 _DATE_TYPES = (int, _OPT_INT, _OPT_INT)
-_FIGURE_TYPES = (int, int, _OPT_INT)
+_FIGURE_TYPES = (int, _OPT_INT, _OPT_INT)
 _LOCATION_TYPES = (_OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _NUM, _NUM, _OPT_STR)
 _PERPETRATOR_TYPES = (str, str, _OPT_LIST)
-_SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR)
+_SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR, bool)
 _INCIDENT_TYPES = (
     str, str, list, str, _OPT_LIST, _OPT_STR, list, list, list, list, _OPT_LIST, _OPT_LIST,
     _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list, _OPT_INT, list,
@@ -411,8 +414,8 @@ def _incident(values: list[Any], file: str) -> Incident:
         notes,
         _strings(tags),
         tuple(
-            Source(title_, author, publisher, _fuzzy(published), url)
-            for title_, author, publisher, published, url in (
+            Source(title_, author, publisher, _fuzzy(published), url, checked)
+            for title_, author, publisher, published, url, checked in (
                 _check(s, _SOURCE_TYPES) for s in sources
             )
         ),

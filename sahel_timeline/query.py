@@ -15,7 +15,8 @@ Semantics worth knowing (they are the contract of `--since`, `--group` and frien
   country (most milestones) does not match a country filter.
 - Text: the whole text, as one phrase, must occur in the title, summary, notes, place or
   site; case, accents and runs of white space are ignored (`sevare` finds "Sévaré").
-- Killed: `min_killed` compares the high figure; an unknown figure never matches.
+- Killed: `min_killed` compares the high figure (the low of an open-ended one); an unknown
+  figure never matches.
 - Within one option the values are alternatives (any of); different options all apply.
 """
 
@@ -165,7 +166,7 @@ def sort_incidents(
 
     - date: by interval start, then end, then id.
     - id: by id.
-    - killed: by the high figure of `killed`, ties in date order.
+    - killed: by the high figure of `killed` (an open-ended one by its low), ties in date order.
     - country: by country name, then date order.
     Entries without the value (unknown figure, no country) come last in both directions, in
     date order: `reverse` flips only the entries that have it (ties included).
@@ -303,7 +304,9 @@ def _compile(flt: Filter, registry: GroupRegistry) -> Callable[[Incident], bool]
         tests.append(lambda incident: needle in _searchable_text(incident))
     if flt.min_killed is not None:
         least = flt.min_killed
-        tests.append(lambda incident: incident.killed is not None and incident.killed.high >= least)
+        tests.append(
+            lambda incident: incident.killed is not None and incident.killed.highest_given >= least
+        )
     return lambda incident: all(test(incident) for test in tests)
 
 
@@ -423,7 +426,7 @@ def _date_key(incident: Incident) -> tuple[dt.date, dt.date, str]:
 
 def _killed_high(incident: Incident) -> int:
     assert incident.killed is not None
-    return incident.killed.high
+    return incident.killed.highest_given
 
 
 def _year_label(incident: Incident) -> str:

@@ -66,7 +66,7 @@ class IncidentIndex:
     countries: list[str | None] = field(default_factory=list)  # location.country
     country_codes: list[str | None] = field(default_factory=list)  # location.country_code
     places: list[str | None] = field(default_factory=list)
-    killed: list[int | None] = field(default_factory=list)  # the high figure
+    killed: list[int | None] = field(default_factory=list)  # the highest figure given
     perpetrator_groups: list[str] = field(default_factory=list)  # as written; packed
     perpetrator_statuses: list[str] = field(default_factory=list)  # packed
     tactics: list[str] = field(default_factory=list)  # packed
@@ -100,7 +100,9 @@ class IncidentIndex:
             countries=[location.country for location in locations],
             country_codes=[location.country_code for location in locations],
             places=[location.place for location in locations],
-            killed=[incident.killed.high if incident.killed else None for incident in items],
+            killed=[
+                incident.killed.highest_given if incident.killed else None for incident in items
+            ],
         )
         perpetrators = [incident.perpetrators for incident in items]
         index._pack(

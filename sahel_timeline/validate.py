@@ -157,7 +157,10 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
 
 def _source(values: dict) -> Source:
     # A source's own `x-` keys are accepted and ignored (the model keeps no extensions there).
-    return Source(**{key: value for key, value in values.items() if key != "extensions"})
+    fields = {key: value for key, value in values.items() if key != "extensions"}
+    if fields.get("title_checked") is None:
+        fields.pop("title_checked", None)  # null or absent: checked, the default
+    return Source(**fields)
 
 
 def _location(values: dict, incident_node: Mapping, checker: Checker) -> Location:
