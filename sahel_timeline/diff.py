@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sahel_timeline.errors import SahelError, UsageError
+from sahel_timeline.labels import source_title_label
 from sahel_timeline.model import Figure, FileContent, FuzzyDate, Incident, Source
 from sahel_timeline.store import (
     STORE_SUFFIXES,
@@ -84,7 +85,8 @@ def _list_text(values: Iterable[str]) -> str | None:
 def _source_text(source: Source) -> str:
     details = [source.publisher, _date_text(source.published), source.url, source.author]
     extra = ", ".join(d for d in details if d)
-    return f"{source.title} ({extra})" if extra else source.title
+    title = source_title_label(source)
+    return f"{title} ({extra})" if extra else title
 
 
 def incident_fields(incident: Incident) -> dict[str, str | None]:

@@ -50,7 +50,7 @@ from sahel_timeline.record_codec import (
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import UNKNOWN_STATUS
 
-ENGINE_FORMAT = 2  # bump when a table, a column or the shape of a record changes
+ENGINE_FORMAT = 3  # bump when a table, a column or the shape of a record changes
 MILESTONE = "milestone"
 IMPORTED_ID_PREFIX = "acled-"  # ids the ACLED importer owns
 DAY_PRECISION_LENGTH = len("2018-03-02")
@@ -238,7 +238,7 @@ def insert_incidents(
                 _folded_or_none(country_name_of(incident.location)),
                 incident.location.country_code,
                 incident.location.place.casefold() if incident.location.place else None,
-                incident.killed.high if incident.killed is not None else None,
+                incident.killed.highest_given if incident.killed is not None else None,
                 incident.origin.line if incident.origin is not None else 1,
                 *_date_mark(incident),
                 encode_incident(incident) if records else None,

@@ -7,15 +7,22 @@ One place for how a figure, an attribution, a date or a place reads to a person:
 from __future__ import annotations
 
 from sahel_timeline.dates import format_span
-from sahel_timeline.model import Figure, Incident, Location, Perpetrator
+from sahel_timeline.model import Figure, Incident, Location, Perpetrator, Source
 from sahel_timeline.registry import GroupRegistry
 
 UNKNOWN = "unknown"
+UNCHECKED_TITLE_MARK = "(title not checked)"  # after a source title nobody checked
 
 
 def figure_label(figure: Figure | None) -> str:
-    """`18`, `18-19`, or `unknown` for a figure nobody reported (never `0`)."""
+    """`18`, `18-19`, `15+` (at least 15), or `unknown` for a figure nobody reported (never
+    `0`)."""
     return UNKNOWN if figure is None else str(figure)
+
+
+def source_title_label(source: Source) -> str:
+    """The title of a source, marked when it was not checked against the source itself."""
+    return source.title if source.title_checked else f"{source.title} {UNCHECKED_TITLE_MARK}"
 
 
 def date_label(incident: Incident) -> str:
@@ -77,11 +84,20 @@ def figure_phrase(figure: Figure | None, noun: str) -> str:
     return f"{figure} {noun}"
 
 
-def figure_detail(figure: Figure | None) -> str:
-    """`18-19 (best 18)` when a best estimate is recorded, else as `figure_label`."""
-    if figure is not None and figure.best is not None and not figure.is_exact:
-        return f"{figure} (best {figure.best})"
+def figure_words(figure: Figure | None) -> str:
+    """As `figure_label`, with an open-ended figure in words: `at least 15`."""
+    if figure is not None and figure.is_open_ended:
+        return f"at least {figure.low}"
     return figure_label(figure)
+
+
+def figure_detail(figure: Figure | None) -> str:
+    """`18-19 (best 18)` when a best estimate is recorded, `at least 15` for an open-ended
+    figure, else as `figure_label`."""
+    text = figure_words(figure)
+    if figure is not None and figure.best is not None and not figure.is_exact:
+        text += f" (best {figure.best})"
+    return text
 
 
 def status_mark(status: str) -> str:

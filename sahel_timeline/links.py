@@ -20,7 +20,7 @@ from typing import Any
 
 from sahel_timeline.importers.acled import EXTENSION_KEY
 from sahel_timeline.labels import date_label, group_label
-from sahel_timeline.model import Incident
+from sahel_timeline.model import Incident, add_figures
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.store import IMPORTED_ID_PREFIX
 
@@ -116,14 +116,11 @@ def _differences(curated: Incident, event: Incident) -> tuple[str, ...]:
     elif ours is not None and theirs is not None:
         # ACLED's fatalities count everyone killed, attackers included.
         attackers = curated.attackers_killed
-        low = ours.low + (attackers.low if attackers else 0)
-        high = ours.high + (attackers.high if attackers else 0)
-        if not low <= theirs.low <= high:
+        total = add_figures([ours, attackers] if attackers else [ours])
+        assert total is not None
+        if not total.low <= theirs.low <= (total.high if total.high is not None else theirs.low):
             what = "attackers included" if attackers else "victims"
-            found.append(
-                f"killed: {low if low == high else f'{low}-{high}'} here ({what}), "
-                f"{theirs} in ACLED (everyone killed)"
-            )
+            found.append(f"killed: {total} here ({what}), {theirs} in ACLED (everyone killed)")
     return tuple(found)
 
 

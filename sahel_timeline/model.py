@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,25 +100,59 @@ class FuzzyDate:
 class Figure:
     """A casualty figure: a range `low..high`, with an optional best estimate.
 
+    `high` is None for an open-ended figure ("at least 15": `low` 15, no upper bound).
     An unknown figure is not a Figure at all: it is `None` on the incident.
     """
 
     low: int
-    high: int
+    high: int | None
     best: int | None = None
 
     @property
     def is_exact(self) -> bool:
         return self.low == self.high
 
+    @property
+    def is_open_ended(self) -> bool:
+        """True for "at least `low`": the sources give no upper bound."""
+        return self.high is None
+
+    @property
+    def highest_given(self) -> int:
+        """The largest number the sources give: `high`, or `low` for an open-ended figure.
+
+        What sorting and `--min-killed` compare: "at least 15" counts as 15, never more.
+        """
+        return self.low if self.high is None else self.high
+
     def __str__(self) -> str:
+        """`18`, `18-19`, or `15+` for an open-ended figure."""
+        if self.high is None:
+            return f"{self.low}+"
         return str(self.low) if self.is_exact else f"{self.low}-{self.high}"
 
     def to_data(self) -> dict[str, int]:
-        data = {"low": self.low, "high": self.high}
+        data = {"low": self.low}
+        if self.high is not None:
+            data["high"] = self.high
         if self.best is not None:
             data["best"] = self.best
         return data
+
+
+def add_figures(figures: Iterable[Figure]) -> Figure | None:
+    """Lows and highs added separately, open-ended when any term is (`15+` and `3` make
+    `18+`); None when there is nothing to add (an empty sum is unknown, never 0)."""
+    low = high = terms = 0
+    open_ended = False
+    for figure in figures:
+        terms += 1
+        low += figure.low
+        open_ended = open_ended or figure.high is None
+        high += figure.highest_given
+    if not terms:
+        return None
+    return Figure(low, None if open_ended else high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +185,9 @@ class Source:
     publisher: str | None = None
     published: FuzzyDate | None = None
     url: str | None = None
+    # False: the title was not checked against the source itself (a description or a
+    # title given second-hand); views mark it so that nobody quotes it as the real title.
+    title_checked: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ Semantics worth knowing (they are the contract of `--since`, `--group` and frien
   or the title, author or publisher of a source; a word matches the start of a word
   (`attack` finds "attacks"), case and accents are ignored (`sevare` finds "Sévaré") and
   punctuation separates words (`al-qaeda` is the two words `al` and `qaeda`).
-- Killed: `min_killed` compares the high figure; an unknown figure never matches.
+- Killed: `min_killed` compares the high figure (the low of an open-ended one); an unknown
+  figure never matches.
 - Within one option the values are alternatives (any of); different options all apply.
 """
 

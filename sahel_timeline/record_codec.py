@@ -76,7 +76,10 @@ def _incident_data(incident: Incident) -> list[Any]:
         incident.summary,
         incident.notes,
         list(incident.tags),
-        [[s.title, s.author, s.publisher, _date(s.published), s.url] for s in incident.sources],
+        [
+            [s.title, s.author, s.publisher, _date(s.published), s.url, s.title_checked]
+            for s in incident.sources
+        ],
         list(incident.related),
         incident.extensions,
         origin.line,
@@ -97,7 +100,7 @@ def _group_data(group: Group) -> list[Any]:
 
 
 def _finding_data(f: Finding) -> list[Any]:
-    return [f.file, f.line, f.column, f.severity, f.rule, f.message]
+    return [f.file, f.line, f.column, f.severity, f.rule, f.message, f.more]
 
 
 def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
@@ -109,17 +112,17 @@ def _check(values: list[Any], types: tuple[Any, ...]) -> list[Any]:
 
 
 _DATE_TYPES = (int, _OPT_INT, _OPT_INT)
-_FIGURE_TYPES = (int, int, _OPT_INT)
+_FIGURE_TYPES = (int, _OPT_INT, _OPT_INT)
 _LOCATION_TYPES = (_OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _OPT_STR, _NUM, _NUM, _OPT_STR)
 _PERPETRATOR_TYPES = (str, str, _OPT_LIST)
-_SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR)
+_SOURCE_TYPES = (str, _OPT_STR, _OPT_STR, _OPT_LIST, _OPT_STR, bool)
 _INCIDENT_TYPES = (
     str, str, list, str, _OPT_LIST, _OPT_STR, list, list, list, list, _OPT_LIST, _OPT_LIST,
     _OPT_LIST, _OPT_STR, _OPT_STR, list, list, list, dict, int, int, list, _OPT_INT, list,
 )  # fmt: skip
 _GROUP_TYPES = (str, str, _OPT_STR, list, _OPT_STR, _OPT_LIST, _OPT_STR, _OPT_STR, dict, int,
                 int, list, _OPT_STR)  # fmt: skip
-_FINDING_TYPES = (str, int, int, str, str, str)
+_FINDING_TYPES = (str, int, int, str, str, str, int)
 
 
 def _fuzzy(values: list[Any] | None) -> FuzzyDate | None:
@@ -185,8 +188,8 @@ def _incident(values: list[Any], file: str) -> Incident:
         notes,
         _strings(tags),
         tuple(
-            Source(title_, author, publisher, _fuzzy(published), url)
-            for title_, author, publisher, published, url in (
+            Source(title_, author, publisher, _fuzzy(published), url, checked)
+            for title_, author, publisher, published, url, checked in (
                 _check(s, _SOURCE_TYPES) for s in sources
             )
         ),

@@ -69,7 +69,7 @@ def format_text(findings: Iterable[Finding]) -> str:
 
 
 def finding_data(finding: Finding) -> dict[str, str | int]:
-    return {
+    data: dict[str, str | int] = {
         "file": finding.file,
         "line": finding.line,
         "column": finding.column,
@@ -77,10 +77,14 @@ def finding_data(finding: Finding) -> dict[str, str | int]:
         "rule": finding.rule,
         "message": finding.message,
     }
+    if finding.more:
+        data["more"] = finding.more
+    return data
 
 
 def format_json(findings: Iterable[Finding]) -> str:
-    """A JSON list of findings (file, line, column, severity, rule, message)."""
+    """A JSON list of findings (file, line, column, severity, rule, message); a summary of
+    findings left out past the cap also has `more`, how many it stands for."""
     data = [finding_data(finding) for finding in findings]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
-from sahel_timeline.findings import ERROR, WARNING, Finding
+from sahel_timeline.findings import ERROR, WARNING, Finding, FindingsCap
 from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS, CONTROLS, character_class
@@ -34,6 +34,9 @@ FUZZY_DATE_JSON_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 URL_PATTERN = r"^https?://\S+$"
 EXTENSION_KEY_PREFIX = "x-"
+# YAML 1.2's core schema: plain (unquoted) true and false in these spellings.
+BOOLEAN_WORDS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+                 "FALSE": False}  # fmt: skip
 MAX_INTEGER_DIGITS = 18  # past this a figure is a typo, and int() refuses very long text
 MAX_SHOWN_LENGTH = 80  # a value quoted in a message is cut to this many characters
 
@@ -50,10 +53,14 @@ INVALID = Invalid()
 
 @dataclass
 class Checker:
-    """Collects the findings of one file."""
+    """Collects the findings of one file, capped per rule (see `findings.FindingsCap`)."""
 
     file: str
-    findings: list[Finding] = field(default_factory=list)
+    cap: FindingsCap = field(default_factory=FindingsCap)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.cap.findings()
 
     def error(self, at: Node | tuple[int, int], rule: str, message: str) -> None:
         self.report(at, ERROR, rule, message)
@@ -63,7 +70,7 @@ class Checker:
 
     def report(self, at: Node | tuple[int, int], severity: str, rule: str, message: str) -> None:
         line, column = at if isinstance(at, tuple) else (at.line, at.column)
-        self.findings.append(Finding(self.file, line, column, severity, rule, message))
+        self.cap.add(Finding(self.file, line, column, severity, rule, message))
 
 
 def shown(text: str) -> str:
@@ -156,6 +163,12 @@ class Spec(ABC):
     def json_schema(self) -> dict[str, Any]:
         """This spec as JSON Schema (draft 2020-12)."""
 
+    def _described(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """`schema` with this spec's description, when it has one."""
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
     def _scalar_text(self, node: Node, checker: Checker, expected: str) -> str | Invalid:
         if not isinstance(node, Scalar) or node.is_null:
             checker.error(node, "wrong-type", f"expected {expected}, found {describe_node(node)}")
@@ -229,10 +242,7 @@ class Choice(Spec):
         return text
 
     def json_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "enum": list(self.choices)}
-        if self.description:
-            schema["description"] = self.description
-        return schema
+        return self._described({"type": "string", "enum": list(self.choices)})
 
 
 @dataclass
@@ -263,6 +273,20 @@ class Date(Spec):
             ],
             "description": self.description,
         }
+
+
+@dataclass
+class Boolean(Spec):
+    description: str = ""
+
+    def convert(self, node: Node, checker: Checker) -> Any:
+        if isinstance(node, Scalar) and node.plain and node.value in BOOLEAN_WORDS:
+            return BOOLEAN_WORDS[node.value]
+        checker.error(node, "wrong-type", f"expected true or false, found {describe_node(node)}")
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._described({"type": "boolean"})
 
 
 @dataclass
@@ -356,10 +380,12 @@ class Country(Spec):
 
 @dataclass
 class Figure(Spec):
-    """A casualty figure: `18`, or `{low: 18, high: 19}` with an optional `best`."""
+    """A casualty figure: `18`, `{low: 18, high: 19}` with an optional `best`, or `{low: 15}`
+    with no `high` for "at least 15"."""
 
     description: str = (
-        "An integer >= 0, or {low, high} (optional best) with low <= best <= high. "
+        "An integer >= 0, or {low, high} (optional best) with low <= best <= high, or {low} "
+        'with no high for an open-ended figure ("at least low"). '
         "Leave it out when unknown; 0 means none."
     )
 
@@ -384,13 +410,16 @@ class Figure(Spec):
             )
             return INVALID
         parts = FIGURE_RANGE.convert(node, checker)
-        if parts is INVALID or "low" not in parts or "high" not in parts:
+        if parts is INVALID or "low" not in parts:
             return INVALID
-        low, high, best = parts["low"], parts["high"], parts.get("best")
-        if low > high:
+        low, high, best = parts["low"], parts.get("high"), parts.get("best")
+        if high is not None and low > high:
             checker.error(node, "figure-range", f"low ({low}) is greater than high ({high})")
             return INVALID
-        if best is not None and not low <= best <= high:
+        if best is not None and best < low:
+            checker.error(node, "figure-range", f"best ({best}) is below low ({low})")
+            return INVALID
+        if best is not None and high is not None and best > high:
             checker.error(node, "figure-range", f"best ({best}) is not between low and high")
             return INVALID
         return FigureValue(low, high, best)
@@ -517,7 +546,7 @@ FIGURE_RANGE = Record(
         "high": Integer(minimum=0, rule_below_minimum="negative-figure"),
         "best": Integer(minimum=0, rule_below_minimum="negative-figure"),
     },
-    required=("low", "high"),
+    required=("low",),  # no high: open-ended, "at least low"
 )
 
 
@@ -537,6 +566,12 @@ SOURCE = Record(
                 pattern=URL_PATTERN,
                 pattern_rule="invalid-url",
                 pattern_hint="a source URL starts with http:// or https://",
+            )
+        ),
+        "title_checked": Nullable(
+            Boolean(
+                description="false when the title was not checked against the source itself "
+                "(a description, or a title given second-hand); views mark it. Default true."
             )
         ),
     },

@@ -3,7 +3,8 @@
 - Only incidents are counted: milestones are context, with no figures to add up.
 - Sums add the lows and the highs separately, so `18-19` and `8` make `26-27`; an unknown
   figure adds nothing and is counted in `killed_unknown` / `wounded_unknown` instead
-  (never as 0).
+  (never as 0). An open-ended figure ("at least 15") is a lower bound: it adds its low, and
+  a sum with such a term is open-ended too (`15+` and `8` make `23+`).
 - By group or tactic an incident counts in each of its buckets (an attack by two groups
   counts for both); the total counts it once, so it is not the sum of the rows.
 - Periods (week, month, quarter, year) come in date order, every one between the first and
@@ -41,20 +42,32 @@ class Bucket:
     start: dt.date | None = None
     end: dt.date | None = None
     killed_low: int = 0
-    killed_high: int = 0
+    killed_high: int = 0  # the sum of the highest figures given (an open-ended one's low)
     killed_unknown: int = 0
+    killed_open_ended: int = 0
     wounded_low: int = 0
     wounded_high: int = 0
     wounded_unknown: int = 0
+    wounded_open_ended: int = 0
 
     @property
     def killed(self) -> Figure | None:
         """The summed range, or None when every incident's toll is unknown (or none counted)."""
-        return _summed(self.killed_low, self.killed_high, self.incidents - self.killed_unknown)
+        return _summed(
+            self.killed_low,
+            self.killed_high,
+            self.incidents - self.killed_unknown,
+            self.killed_open_ended,
+        )
 
     @property
     def wounded(self) -> Figure | None:
-        return _summed(self.wounded_low, self.wounded_high, self.incidents - self.wounded_unknown)
+        return _summed(
+            self.wounded_low,
+            self.wounded_high,
+            self.incidents - self.wounded_unknown,
+            self.wounded_open_ended,
+        )
 
     def merge(self, other: Bucket) -> None:
         """Add the counts and sums of `other` (a bucket of other incidents) to this one."""
@@ -72,12 +85,14 @@ class Bucket:
             self.killed_unknown += 1
         else:
             self.killed_low += incident.killed.low
-            self.killed_high += incident.killed.high
+            self.killed_high += incident.killed.highest_given
+            self.killed_open_ended += incident.killed.is_open_ended
         if incident.wounded is None:
             self.wounded_unknown += 1
         else:
             self.wounded_low += incident.wounded.low
-            self.wounded_high += incident.wounded.high
+            self.wounded_high += incident.wounded.highest_given
+            self.wounded_open_ended += incident.wounded.is_open_ended
 
 
 @dataclass
@@ -138,8 +153,11 @@ def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _summed(low: int, high: int, known: int) -> Figure | None:
-    return Figure(low, high) if known > 0 else None
+def _summed(low: int, high: int, known: int, open_ended: int) -> Figure | None:
+    """The sum as a figure: open-ended (a lower bound) when any of its terms is."""
+    if known == 0:
+        return None
+    return Figure(low, None if open_ended else high)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sahel_timeline.cache import (
 from sahel_timeline.engine import IMPORTED_ID_PREFIX as IMPORTED_ID_PREFIX  # for importers
 from sahel_timeline.errors import SahelError
 from sahel_timeline.files import read_store_bytes
-from sahel_timeline.findings import ERROR, Finding, finding_sort_key
+from sahel_timeline.findings import ERROR, Finding, capped, finding_sort_key
 from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.query import Query
@@ -86,7 +86,7 @@ class Store:
         if self._all_findings is None:
             found = self._findings + self._more_warnings()
             found += engine.future_date_findings(self._connection, self._now)
-            self._all_findings = sorted(found, key=finding_sort_key)
+            self._all_findings = sorted(capped(found), key=finding_sort_key)
         return self._all_findings
 
     @property
@@ -630,7 +630,9 @@ def _store_on(
     store = Store(names, registry, connection, [], now, objects, reload)
     cached = engine.cached_store_findings(connection, findings_key) if findings_key else None
     if cached is None:
-        cross_record = engine.check_incidents(connection, registry, store._incident, suggest)
+        cross_record = capped(
+            engine.check_incidents(connection, registry, store._incident, suggest)
+        )
         if findings_key:
             with _write_transaction(connection):
                 engine.remember_store_findings(connection, findings_key, cross_record)

@@ -63,15 +63,21 @@ class IncidentStream:
 def validate_document(root: Node | None, file: str, checker: Checker | None = None) -> FileContent:
     """A file's groups, incidents and findings; `checker` carries findings already made."""
     checker = checker or Checker(file)
-    content = FileContent(file, findings=checker.findings)
+    content = FileContent(file)
+    _validate_root(root, checker, content)
+    content.findings = checker.findings
+    return content
+
+
+def _validate_root(root: Node | None, checker: Checker, content: FileContent) -> None:
     if root is None:
         checker.error((1, 1), "missing-key", "the file is empty: it needs schema_version: 1")
-        return content
+        return
     if not isinstance(root, Mapping):
         checker.error(
             root, "wrong-type", "a store file is a mapping with schema_version, groups, incidents"
         )
-        return content
+        return
     for key, node in root.items.items():
         if key == "schema_version":
             version = schema.Integer().convert(node, checker)
@@ -107,7 +113,6 @@ def validate_document(root: Node | None, file: str, checker: Checker | None = No
         checker.error(
             root, "missing-key", "the file has no schema_version (write schema_version: 1)"
         )
-    return content
 
 
 def _written_id(node: Node) -> set[str]:
@@ -192,7 +197,10 @@ def validate_incident(node: Node, checker: Checker) -> Incident | None:
 
 def _source(values: dict) -> Source:
     # A source's own `x-` keys are accepted and ignored (the model keeps no extensions there).
-    return Source(**{key: value for key, value in values.items() if key != "extensions"})
+    fields = {key: value for key, value in values.items() if key != "extensions"}
+    if fields.get("title_checked") is None:
+        fields.pop("title_checked", None)  # null or absent: checked, the default
+    return Source(**fields)
 
 
 def _location(values: dict, incident_node: Mapping, checker: Checker) -> Location:

@@ -87,7 +87,7 @@ def test_validate_stdin_through_a_real_pipe(cli_env) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, git_installed: None) -> Path:
     folder = tmp_path / "repo"
     folder.mkdir()
     git(folder, "init", "-q")

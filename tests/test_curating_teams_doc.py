@@ -43,7 +43,7 @@ def test_the_workflow_runs_validate_and_diff() -> None:
 
 
 def test_the_workflow_commands_work_on_a_pull_request_checkout(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git_installed: None
 ) -> None:
     def git(*arguments: str) -> None:
         subprocess.run(

@@ -66,7 +66,7 @@ def git(repo: Path, *arguments: str) -> str:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, git_installed: None) -> Path:
     git(tmp_path, "init", "-q")
     return tmp_path
 
@@ -259,13 +259,28 @@ def test_markdown_format_is_a_pull_request_comment(repo: Path) -> None:
     assert "1 changed" in html
 
 
-def test_outside_a_git_repository_is_an_error_with_exit_1(tmp_path: Path) -> None:
+def test_outside_a_git_repository_is_an_error_with_exit_1(
+    tmp_path: Path, git_installed: None
+) -> None:
     path = tmp_path / "incidents.yaml"
     path.write_text(store_text(incident("a")), "utf-8")
     code, stdout, stderr = run_cli("diff", str(path))
     assert code == 1
     assert stdout == ""
     assert "not inside a git repository" in " ".join(stderr.split())
+
+
+def test_without_git_diff_says_git_is_missing_with_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "incidents.yaml"
+    path.write_text(store_text(incident("a")), "utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    code, stdout, stderr = run_cli("diff", str(path))
+    assert code == 1
+    assert stdout == ""
+    assert "Error: git is not installed" in " ".join(stderr.split())
+    assert "Traceback" not in stderr
 
 
 def test_an_unknown_revision_is_a_usage_error(repo: Path) -> None:

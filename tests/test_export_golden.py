@@ -1,16 +1,15 @@
 """Every export format on a small fixture store, compared byte for byte with its golden file.
 
-Regenerate the golden files after an intended change with
-`SAHEL_TIMELINE_REGENERATE_GOLDEN=1 python -m pytest tests/test_export_golden.py`
-and review the diff before committing.
+Regenerate the golden files after an intended change (see golden_files.py) and review
+the diff before committing.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from golden_files import GoldenFiles
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
@@ -18,7 +17,6 @@ from sahel_timeline.cli.app import app
 DATA = Path(__file__).resolve().parent / "data"
 STORE = DATA / "export" / "store.yaml"
 GOLDEN = DATA / "golden" / "export"
-REGENERATE = os.environ.get("SAHEL_TIMELINE_REGENERATE_GOLDEN") == "1"
 
 CASES = {
     "markdown.md": ["--format", "markdown", "--title", "Synthetic brief"],
@@ -39,9 +37,4 @@ def test_export_matches_its_golden_file(name: str, cli_env: dict[str, str | None
     env = {**cli_env, "SAHEL_TIMELINE_NOW": "2018-07-01"}
     result = CliRunner().invoke(app, ["export", "--store", str(STORE), *CASES[name]], env=env)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / name
-    if REGENERATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(result.stdout_bytes)
-    assert golden.exists(), f"no golden file {golden.name}: regenerate (see module docstring)"
-    assert result.stdout_bytes == golden.read_bytes()
+    GoldenFiles().check(GOLDEN / name, result.stdout_bytes)

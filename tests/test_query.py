@@ -302,6 +302,13 @@ def test_group_and_status_must_hold_for_the_same_perpetrator() -> None:
     assert kept(groups=["jnim"], statuses=["claimed"]) == {TIMBUKTU.id, EMBASSY.id}
 
 
+def test_a_group_with_status_unknown_never_brings_in_unattributed_incidents() -> None:
+    # "unknown" means no perpetrator at all; an incident without perpetrators was not
+    # committed by JNIM, so a group filter rules it out whatever the statuses.
+    assert kept(groups=["jnim"], statuses=["unknown"]) == set()
+    assert kept(groups=["jnim"], statuses=["claimed", "unknown"]) == {TIMBUKTU.id, EMBASSY.id}
+
+
 def test_an_unknown_status_is_refused() -> None:
     with pytest.raises(QueryError, match="unknown status 'claim'; did you mean claimed"):
         build_filter(statuses=["claim"])

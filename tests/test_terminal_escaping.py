@@ -110,7 +110,9 @@ MILESTONE = (
 
 
 @pytest.mark.parametrize("diff_format", ["text", "markdown"])
-def test_diff_shows_control_characters_of_changed_values(tmp_path: Path, diff_format: str) -> None:
+def test_diff_shows_control_characters_of_changed_values(
+    tmp_path: Path, diff_format: str, git_installed: None
+) -> None:
     git(tmp_path, "init", "-q")
     store = tmp_path / "incidents.yaml"
     store.write_text(MILESTONE.format(title="Coup in Bamako"), encoding="utf-8")
@@ -126,7 +128,9 @@ def test_diff_shows_control_characters_of_changed_values(tmp_path: Path, diff_fo
     assert b"\\x1b]8;;https://evil.example\\x07 in \\x1b[2J Bamako \\u202eevil\\u202c" in shown
 
 
-def test_diff_text_escapes_in_the_text_itself_whatever_the_output(cli_env, tmp_path) -> None:
+def test_diff_text_escapes_in_the_text_itself_whatever_the_output(
+    cli_env, tmp_path, git_installed: None
+) -> None:
     git(tmp_path, "init", "-q")
     store = tmp_path / "incidents.yaml"
     store.write_text(MILESTONE.format(title="Coup"), encoding="utf-8")

@@ -274,7 +274,10 @@ def test_no_colour_codes_under_github_actions_or_force_color(
         capture_output=True, text=True, cwd=REPO, env=environment, check=False,
     )  # fmt: skip
     assert result.returncode == 1
+    assert "Traceback" not in result.stderr
     assert "\x1b" not in result.stdout
     assert "\x1b" not in result.stderr
     if output_format in ("github", "auto"):
         assert result.stdout.startswith("::error file=")
+    else:  # text names the file at the start of each line; json in each object
+        assert str(broken_store) in result.stdout

@@ -377,3 +377,39 @@ def test_a_store_read_in_batches_says_what_a_store_read_whole_says(path: Path) -
     assert streamed.findings == whole.findings
     assert streamed.incidents == whole.incidents
     assert streamed.registry.groups == whole.registry.groups
+
+
+CLAIM_FIXTURE = INVALID / "claim-before-incident.yaml"
+
+
+@pytest.mark.parametrize("claimed_on", ["2017-08", "2017", "2017-08-13"])
+def test_a_claim_dated_to_the_incidents_month_or_year_is_not_before_it(
+    tmp_path: Path, claimed_on: str
+) -> None:
+    # "claimed some time in August 2017" may be after an attack on 13 August 2017.
+    text = CLAIM_FIXTURE.read_text("utf-8").replace('"2017-08-12"', f'"{claimed_on}"')
+    assert _store(tmp_path, text).findings == []
+
+
+def test_a_claim_dated_to_the_month_before_the_incident_is_before_it(tmp_path: Path) -> None:
+    text = CLAIM_FIXTURE.read_text("utf-8").replace('"2017-08-12"', '"2017-07"')
+    assert _rules(_store(tmp_path, text)) == [("claim-before-incident", 24, 21)]
+
+
+@pytest.mark.parametrize("version", ["0", "2", "-1"])
+def test_a_schema_version_other_than_1_is_refused(tmp_path: Path, version: str) -> None:
+    text = MILESTONE.replace("schema_version: 1", f"schema_version: {version}")
+    assert _rules(_store(tmp_path, text)) == [("schema-version", 1, 17)]
+
+
+@pytest.mark.parametrize("summary", ["null", "~", ""])
+def test_an_incident_with_an_empty_or_null_summary_is_warned(tmp_path: Path, summary: str) -> None:
+    text = CLAIM_FIXTURE.read_text("utf-8").replace('"2017-08-12"', '"2017-08-13"')
+    text = text.replace(
+        "    summary: Gunmen opened fire on diners at a Turkish restaurant.",
+        f"    summary: {summary}",
+    )
+    findings = _store(tmp_path, text).findings
+    assert [(f.rule, f.severity, f.line, f.column) for f in findings] == [
+        ("missing-summary", WARNING, 8, 5)
+    ]

@@ -113,6 +113,11 @@ def test_status_unknown_shows_unattributed_incidents_but_no_milestones() -> None
     assert shown("--status", "unknown") == ["unattributed"]
 
 
+def test_a_group_with_status_unknown_lists_no_unattributed_incident() -> None:
+    assert shown("--group", "jnim", "--status", "unknown") == []
+    assert shown("--group", "jnim", "--status", "claimed", "--status", "unknown") == ["ambush"]
+
+
 def test_group_and_status_must_hold_for_the_same_perpetrator() -> None:
     assert shown("--group", "jnim", "--status", "claimed") == ["ambush"]
     assert shown("--group", "isgs", "--status", "claimed") == ["two-groups"]

@@ -18,6 +18,7 @@ from sahel_timeline.cli.environment import (
     write_to_stdout,
 )
 from sahel_timeline.diff import DIFF_FORMATTERS, diff_against_revision
+from sahel_timeline.findings import count_by_severity
 
 
 class DiffFormat(str, Enum):
@@ -66,6 +67,6 @@ def diff(
     write_to_stdout(DIFF_FORMATTERS[output_format.value](result))
     if current.errors:
         sys.stderr.write(
-            f"note: the store has {len(current.errors)} error(s); records with errors are left "
-            "out of the comparison (run sahel-timeline validate)\n"
+            f"note: the store has {count_by_severity(current.errors)[0]:,} error(s); records "
+            "with errors are left out of the comparison (run sahel-timeline validate)\n"
         )

@@ -22,7 +22,7 @@ from sahel_timeline.cache import Cache
 from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.dates import DateInputError, resolve_now
 from sahel_timeline.errors import ExitCode, SahelError
-from sahel_timeline.findings import Finding
+from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.store import Store, load_store, locate_store
 from sahel_timeline.visible import visible_document, visible_text
 
@@ -82,10 +82,13 @@ def domain_errors() -> Iterator[None]:
 
 
 def today(now_option: str | None = None) -> dt.date:
+    """The day relative dates are read against; a bad value is a usage error that names
+    where it came from (the option, or the variable, which the core's message names)."""
     try:
         return resolve_now(now_option, environ())
     except DateInputError as error:
-        raise fail(f"--now / SAHEL_TIMELINE_NOW: {error}", ExitCode.USAGE) from None
+        source = "--now: " if now_option is not None else ""
+        raise fail(f"{source}{error}", ExitCode.USAGE) from None
 
 
 def selected_store_path(store_option: str | None) -> Path:
@@ -113,14 +116,14 @@ def open_store(store_option: str | None, now_option: str | None = None) -> Store
         )
     if store.errors:
         console = stderr_console()
-        for finding in store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]:
-            console.print(Text(str(finding)))
-        more = len(store.errors) - MAX_ERRORS_SHOWN_ON_LOAD
+        shown = store.errors[:MAX_ERRORS_SHOWN_ON_LOAD]
+        print_findings(shown, console)
+        errors, _ = count_by_severity(store.errors)
+        more = errors - sum(finding.count for finding in shown)
         if more > 0:
-            console.print(Text(f"... and {more} more"))
+            console.print(Text(f"... and {more:,} more"))
         raise fail(
-            f"the store has {len(store.errors)} error(s); "
-            "run `sahel-timeline validate` to see them all"
+            f"the store has {errors:,} error(s); run `sahel-timeline validate` to see them all"
         )
     return store
 

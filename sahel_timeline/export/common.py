@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.escaping import escape_html, safe_link_url
+from sahel_timeline.labels import source_title_label
 from sahel_timeline.model import Incident, Source
+from sahel_timeline.stats import Bucket
 
 NO_FILTER = "none (every entry of the store)"
 
@@ -24,8 +26,9 @@ def day_text(day: dt.date | None) -> str:
 def counts_text(incidents: Sequence[Incident]) -> str:
     """`5 entries: 4 incidents, 1 milestone; killed 34-37 in 3 incidents, 1 unknown`.
 
-    Killed sums add the lows and the highs separately; incidents whose figure nobody
-    reported are counted apart, never as 0.
+    Killed sums are the ones `stats` gives (lows and highs added separately, `N+` when a
+    term is open-ended); incidents whose figure nobody reported are counted apart, never
+    as 0.
     """
     milestones = sum(1 for incident in incidents if incident.is_milestone)
     attacks = [incident for incident in incidents if not incident.is_milestone]
@@ -34,21 +37,20 @@ def counts_text(incidents: Sequence[Incident]) -> str:
         f"{_plural(len(attacks), 'incident', 'incidents')}, "
         f"{_plural(milestones, 'milestone', 'milestones')}"
     )
-    known = [incident.killed for incident in attacks if incident.killed is not None]
-    unknown = len(attacks) - len(known)
     if attacks:
-        low = sum(figure.low for figure in known)
-        high = sum(figure.high for figure in known)
-        total = str(low) if low == high else f"{low}-{high}"
-        text += f"; killed {total} in {_plural(len(known), 'incident', 'incidents')}"
-        if unknown:
-            text += f", {unknown} with no reported figure"
+        total = Bucket("Total")
+        for incident in attacks:
+            total.add(incident)
+        known = total.incidents - total.killed_unknown
+        text += f"; killed {total.killed or 0} in {_plural(known, 'incident', 'incidents')}"
+        if total.killed_unknown:
+            text += f", {total.killed_unknown} with no reported figure"
     return text
 
 
 def source_text(source: Source) -> str:
     """`Title. Author. Publisher, 2018-03`: a source without its address."""
-    parts = [source.title]
+    parts = [source_title_label(source)]
     if source.author:
         parts.append(source.author)
     where = ", ".join(p for p in (source.publisher, str(source.published or "")) if p)

@@ -3,7 +3,8 @@
 RFC 4180 through the csv module: CRLF line ends, fields quoted when needed, UTF-8 (with a
 byte order mark for Excel when asked). Text cells that a spreadsheet would run as a formula
 get a leading `'` unless `raw` is set; number and date cells are never touched. An unknown
-figure is an empty cell, never 0. The column lists are documented in docs/exports.md.
+figure is an empty cell, never 0; an open-ended one ("at least 15") has its low, an empty
+high and its name in `open_ended`. The column lists are documented in docs/exports.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sahel_timeline.export.attribution import (
 from sahel_timeline.export.escaping import neutralise_formula
 from sahel_timeline.importers.acled import ACLED_PUBLISHER, acled_notes
 from sahel_timeline.importers.acled import EXTENSION_KEY as ACLED_EXTENSION
-from sahel_timeline.labels import group_label
+from sahel_timeline.labels import group_label, source_title_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import GEO_PRECISION_FOR_ACLED, TACTICS
@@ -39,8 +40,9 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "id", "kind", "date", "end_date", "precision", "title", "country", "admin1", "place",
     "lat", "lon", "perpetrators", "statuses", "tactics", "targets",
     "killed_low", "killed_high", "attackers_killed_low", "attackers_killed_high",
-    "wounded_low", "wounded_high", "sources", "summary", "notes",
+    "wounded_low", "wounded_high", "open_ended", "sources", "summary", "notes",
 )  # fmt: skip
+FIGURE_FIELDS: tuple[str, ...] = ("killed", "attackers_killed", "wounded")
 
 # ACLED's current export layout (31 columns, codebook "Table 1"), in its order.
 ACLED_COLUMNS: tuple[str, ...] = (
@@ -61,8 +63,12 @@ ACLED_ACTOR_NAMES: dict[str, str] = {
     "al-mourabitoun": "Al Mourabitoune Battalion",
     "katiba-macina": "Katiba Macina",
 }
+# The store's way of naming an actor the sources do not name (docs/data-model.md): ACLED's
+# unidentified armed group, not a named one.
+UNNAMED_ACTOR_GROUP = "unidentified-jihadists"
 # ACLED's actor types (text labels, as in its files from 2024 on).
 REBEL_GROUP = "Rebel group"
+POLITICAL_MILITIA = "Political militia"  # ACLED files unidentified armed groups here
 STATE_FORCES = "State forces"
 CIVILIANS = "Civilians"
 EXTERNAL_FORCES = "External/Other forces"
@@ -126,13 +132,24 @@ def _figure(figure: Figure | None) -> tuple[Cell, Cell]:
     return _number(figure.low), _number(figure.high)
 
 
+def _figure_cells(incident: Incident) -> Row:
+    """`killed_low`, `killed_high`... and `open_ended`, naming the figures given as "at
+    least low" (their high cell is empty)."""
+    cells: Row = {}
+    open_ended = []
+    for name in FIGURE_FIELDS:
+        figure: Figure | None = getattr(incident, name)
+        cells[f"{name}_low"], cells[f"{name}_high"] = _figure(figure)
+        if figure is not None and figure.is_open_ended:
+            open_ended.append(name)
+    cells["open_ended"] = _text(LIST_SEPARATOR.join(open_ended))
+    return cells
+
+
 def default_row(incident: Incident, registry: GroupRegistry) -> Row:
     location = incident.location
-    killed_low, killed_high = _figure(incident.killed)
-    attackers_low, attackers_high = _figure(incident.attackers_killed)
-    wounded_low, wounded_high = _figure(incident.wounded)
     sources = [
-        f"{source.title} ({source.url})" if source.url else source.title
+        f"{source_title_label(source)} ({source.url})" if source.url else source_title_label(source)
         for source in incident.sources
     ]
     return {
@@ -153,12 +170,7 @@ def default_row(incident: Incident, registry: GroupRegistry) -> Row:
         "statuses": _text(LIST_SEPARATOR.join(p.status for p in incident.perpetrators)),
         "tactics": _text(LIST_SEPARATOR.join(incident.tactics)),
         "targets": _text(LIST_SEPARATOR.join(incident.targets)),
-        "killed_low": killed_low,
-        "killed_high": killed_high,
-        "attackers_killed_low": attackers_low,
-        "attackers_killed_high": attackers_high,
-        "wounded_low": wounded_low,
-        "wounded_high": wounded_high,
+        **_figure_cells(incident),
         "sources": _text(LIST_SEPARATOR.join(sources)),
         "summary": _text(incident.summary),
         "notes": _text(incident.notes),
@@ -306,8 +318,18 @@ def acled_fatalities(incident: Incident) -> int | None:
 def _acled_perpetrators(incident: Incident, registry: GroupRegistry) -> tuple[str, str, str]:
     if not incident.perpetrators:  # unknown: left empty, never an invented actor
         return "", "", ""
-    names = [_acled_actor_name(p.group, registry) for p in incident.perpetrators]
+    named = [p for p in incident.perpetrators if not _is_unnamed_actor(p.group, registry)]
+    if not named:  # the sources' own unnamed armed group: ACLED's name for one
+        country = incident.location.country
+        name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
+        return name, "", POLITICAL_MILITIA
+    names = [_acled_actor_name(p.group, registry) for p in named]
     return names[0], LIST_SEPARATOR.join(names[1:]), REBEL_GROUP
+
+
+def _is_unnamed_actor(reference: str, registry: GroupRegistry) -> bool:
+    group = registry.resolve(reference)
+    return group is not None and group.id == UNNAMED_ACTOR_GROUP
 
 
 def _acled_actor_name(reference: str, registry: GroupRegistry) -> str:

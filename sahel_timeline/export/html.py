@@ -41,7 +41,7 @@ from sahel_timeline.labels import (
     perpetrators_label,
     place_label,
 )
-from sahel_timeline.model import Incident
+from sahel_timeline.model import Incident, add_figures
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.stats import compute_stats, period_series
 
@@ -320,8 +320,7 @@ def _milestone_note(incidents: Sequence[Incident]) -> str:
 
 def _attackers_killed(attacks: Sequence[Incident]) -> tuple[str, str, str]:
     known = [i.attackers_killed for i in attacks if i.attackers_killed is not None]
-    low, high = sum(f.low for f in known), sum(f.high for f in known)
-    value = (str(low) if low == high else f"{low}-{high}") if known else "unknown"
+    value = figure_label(add_figures(known))
     return value, "attackers killed", _unknown_note(len(attacks) - len(known), len(attacks))
 
 
@@ -381,7 +380,9 @@ def _map_legend(incidents: Sequence[Incident]) -> str:
 
 def _deadliest(attacks: Sequence[Incident], registry: GroupRegistry) -> list[str]:
     known = [incident for incident in attacks if incident.killed is not None]
-    ranked = sorted(known, key=lambda i: (-(i.killed.high if i.killed else 0), i.start, i.id))
+    ranked = sorted(
+        known, key=lambda i: (-(i.killed.highest_given if i.killed else 0), i.start, i.id)
+    )
     parts = ['<div id="deadliest">', "<h2>Deadliest incidents</h2>"]
     if not ranked:
         parts.append('<p class="note">No incident has a reported toll.</p>')

@@ -133,7 +133,7 @@ def _span(
 
 def point_radius(incident: Incident) -> float:
     """By the square root of the high figure killed (area grows with the toll)."""
-    killed = incident.killed.high if incident.killed is not None else 0
+    killed = incident.killed.highest_given if incident.killed is not None else 0
     return min(MAX_RADIUS, MIN_RADIUS + RADIUS_PER_ROOT * math.sqrt(max(killed, 0)))
 
 

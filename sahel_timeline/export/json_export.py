@@ -1,8 +1,9 @@
 """JSON and JSON Lines: every field of every entry, for jq and scripts.
 
 Dates are written as in the store (`2018`, `2018-06`, `2018-06-14`) with their precision;
-figures are `{"low", "high", "best"}` or null when unknown; perpetrators keep the reference
-as written plus the group it resolves to. Keys are always present (null when empty).
+figures are `{"low", "high", "best"}` or null when unknown (`high` null: "at least low");
+perpetrators keep the reference as written plus the group it resolves to. Keys are always
+present (null when empty).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def incident_record(incident: Incident, registry: GroupRegistry) -> dict[str, An
                 "publisher": source.publisher,
                 "published": _date(source.published),
                 "url": source.url,
+                "title_checked": source.title_checked,
             }
             for source in incident.sources
         ],

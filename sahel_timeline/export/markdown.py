@@ -12,7 +12,7 @@ from sahel_timeline.export import ExportContext
 from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
 from sahel_timeline.export.escaping import escape_markdown, safe_link_url
-from sahel_timeline.labels import date_label, figure_label, perpetrators_label
+from sahel_timeline.labels import date_label, figure_label, figure_words, perpetrators_label
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
 
@@ -54,7 +54,7 @@ def _table(incidents: Sequence[Incident], registry: GroupRegistry) -> list[str]:
         location = incident.location
         killed = figure_label(incident.killed)
         if incident.attackers_killed is not None:
-            killed += f" (+{figure_label(incident.attackers_killed)} attackers)"
+            killed += f" (+{figure_words(incident.attackers_killed)} attackers)"
         cells = (
             date_label(incident),
             location.place or location.site or location.admin1 or "",

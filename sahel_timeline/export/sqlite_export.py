@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sahel_timeline.export import ExportContext
-from sahel_timeline.export.csv_export import LIST_SEPARATOR
-from sahel_timeline.labels import group_label
+from sahel_timeline.export.csv_export import FIGURE_FIELDS, LIST_SEPARATOR
+from sahel_timeline.labels import UNCHECKED_TITLE_MARK, group_label
 from sahel_timeline.model import Figure, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
 
@@ -62,6 +62,7 @@ CREATE TABLE incidents (
     attackers_killed_high INTEGER,
     wounded_low INTEGER,
     wounded_high INTEGER,
+    open_ended TEXT,
     summary TEXT,
     notes TEXT,
     tags TEXT,
@@ -85,6 +86,7 @@ CREATE TABLE sources (
     publisher TEXT,
     published TEXT,
     url TEXT,
+    title_checked INTEGER NOT NULL,
     PRIMARY KEY (incident_id, position)
 );
 CREATE INDEX perpetrators_by_group ON perpetrators (group_id)
@@ -103,15 +105,18 @@ SELECT
         AS statuses,
     i.tactics, i.targets, i.killed_low, i.killed_high,
     i.attackers_killed_low, i.attackers_killed_high, i.wounded_low, i.wounded_high,
+    i.open_ended,
     (SELECT group_concat(cited, '{sep}') FROM
-        (SELECT CASE WHEN url IS NOT NULL AND url != '' THEN title || ' (' || url || ')'
-                ELSE title END AS cited
-         FROM sources WHERE incident_id = i.id ORDER BY position))
+        (SELECT CASE WHEN url IS NOT NULL AND url != '' THEN label || ' (' || url || ')'
+                ELSE label END AS cited
+         FROM (SELECT url, CASE WHEN title_checked THEN title ELSE title || ' {unchecked}' END
+               AS label, position FROM sources WHERE incident_id = i.id)
+         ORDER BY position))
         AS sources,
     i.summary, i.notes
 FROM incidents AS i
 ORDER BY i.position
-""".replace("{sep}", LIST_SEPARATOR)
+""".replace("{sep}", LIST_SEPARATOR).replace("{unchecked}", UNCHECKED_TITLE_MARK)
 
 
 def export_sqlite(
@@ -146,6 +151,15 @@ def _low_high(figure: Figure | None) -> tuple[int | None, int | None]:
     return (None, None) if figure is None else (figure.low, figure.high)
 
 
+def _open_ended(incident: Incident) -> str | None:
+    """The figures given as "at least low", as the CSV export names them."""
+    names = [
+        name for name in FIGURE_FIELDS
+        if (figure := getattr(incident, name)) is not None and figure.is_open_ended
+    ]  # fmt: skip
+    return _joined(names)
+
+
 def _joined(values: Sequence[str]) -> str | None:
     return LIST_SEPARATOR.join(values) if values else None
 
@@ -168,7 +182,7 @@ def _insert(
     connection.executemany(
         "INSERT INTO incidents VALUES "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?)",
+        " ?, ?, ?)",
         (
             (
                 incident.id, position, incident.kind, str(incident.date),
@@ -181,7 +195,7 @@ def _insert(
                 *_low_high(incident.killed),
                 incident.killed.best if incident.killed is not None else None,
                 *_low_high(incident.attackers_killed), *_low_high(incident.wounded),
-                incident.summary, incident.notes, _joined(incident.tags),
+                _open_ended(incident), incident.summary, incident.notes, _joined(incident.tags),
                 _joined(incident.related),
             )
             for position, incident in enumerate(incidents, start=1)
@@ -201,10 +215,10 @@ def _insert(
         ),
     )  # fmt: skip
     connection.executemany(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (incident.id, position, source.title, source.author, source.publisher,
-             _date(source.published), source.url)
+             _date(source.published), source.url, int(source.title_checked))
             for incident in incidents
             for position, source in enumerate(incident.sources, start=1)
         ),

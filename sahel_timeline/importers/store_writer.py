@@ -30,7 +30,7 @@ import yaml
 from sahel_timeline import loader
 from sahel_timeline.cache import Cache
 from sahel_timeline.errors import SahelError
-from sahel_timeline.findings import Finding
+from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.importers.acled import (
     EXTENSION_KEY,
     ID_PREFIX,
@@ -846,9 +846,10 @@ def _check_result(
             new_errors.append(finding)
     if new_errors:
         shown = "\n".join(f"  {finding}" for finding in new_errors[:MAX_ERRORS_SHOWN])
-        more = len(new_errors) - MAX_ERRORS_SHOWN
+        added, _ = count_by_severity(new_errors)
+        more = added - sum(finding.count for finding in new_errors[:MAX_ERRORS_SHOWN])
         raise SahelError(
-            f"the import would add {len(new_errors)} error(s) to the store, so nothing was "
+            f"the import would add {added:,} error(s) to the store, so nothing was "
             f"written:\n{shown}" + (f"\n  ... and {more} more" if more > 0 else "")
         )
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sahel_timeline.labels import (
+    UNCHECKED_TITLE_MARK,
     UNKNOWN,
     coordinates_label,
     date_label,
@@ -128,6 +129,8 @@ def _source_heading(number: int, number_width: int, source: Source) -> Table:
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     text = user_text(source.title, "italic")
+    if not source.title_checked:
+        text.append(f" {UNCHECKED_TITLE_MARK}", style="dim")
     published = source.published.display() if source.published else None
     details = [value for value in (source.author, source.publisher, published) if value]
     if details:

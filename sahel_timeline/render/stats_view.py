@@ -122,6 +122,8 @@ def _notes(stats: Stats, filters: Sequence[str], dates_read: Sequence[str]) -> T
         "Killed and wounded add the low and the high figures of each incident separately; "
         '"?" counts the incidents whose figure is unknown (left out of the sums, never 0).'
     )
+    if stats.total.killed_open_ended or stats.total.wounded_open_ended:
+        text.append('\n"N+" is a lower bound: it adds a figure the sources give as "at least N".')
     if stats.by in ("group", "tactic"):
         text.append(
             f"\nAn incident with several {stats.by}s counts under each; the total counts it once."
