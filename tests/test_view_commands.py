@@ -326,6 +326,28 @@ def test_an_entry_that_began_before_since_opens_the_period_marked_ongoing() -> N
     assert lines[3].startswith("1 Aug 2014-")
 
 
+def test_actor_kind_jihadist_on_the_curated_store_lists_jnims_incidents_not_milestones() -> None:
+    store = load_store([CURATED_STORE], dt.date(2026, 11, 21))
+    by_jnim = [
+        incident.id
+        for incident in store.incidents
+        if any(
+            (group := store.registry.resolve(p.group)) and group.id == "jnim"
+            for p in incident.perpetrators
+        )
+    ]
+    milestones = [incident.id for incident in store.incidents if incident.is_milestone]
+    assert by_jnim and milestones
+    result = run("timeline", "--actor-kind", "jihadist", store=CURATED_STORE)
+    assert result.exit_code == 0, result.output
+    for incident_id in by_jnim:
+        assert incident_id in result.output
+    for milestone_id in milestones:
+        assert milestone_id not in result.output
+    assert " and 0 milestones shown" in result.output
+    assert "actor kind: jihadist" in result.output
+
+
 def test_around_and_window_keep_the_entries_near_a_moment() -> None:
     result = run("timeline", "--around", "2018-06-20", "--window", "10d")
     assert result.exit_code == 0, result.output

@@ -10,7 +10,10 @@ to its detail; then each incident's detail (summary first, notes and sources fol
 No script, no external font, style or image, and a Content-Security-Policy that forbids
 loading anything: the page works offline and asks nothing of the network. Every value goes
 through `html.escape(quote=True)`; only http(s) sources become outside links. Print styles
-give an A4 brief of a few pages (details folded); narrow screens get one column.
+give a compact A4 brief of a few pages: the map beside the deadliest incidents and the tempo
+on the first page, smaller type (never under 8.5pt) and tighter spacing, and the folded
+notes and sources left out with their toggles (an opened one prints, with its source
+addresses); narrow screens get one column.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ from sahel_timeline.stats import compute_stats, period_series
 
 DEADLIEST = 5  # incidents listed in the overview
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# Said on paper only, where a folded <details> and its toggle are left out.
+PRINTED_FOLDS = (
+    "On paper the entries' folded notes and sources are left out: open them in the page "
+    "before printing to print them, each source with its address."
+)
 
 STYLE = """
 :root { --ink: #1d1d1f; --muted: #5b5b63; --line: #d5d5db; --soft: #f5f5f7;
@@ -133,7 +141,7 @@ tr.milestone-row td { color: var(--muted); font-style: italic; }
 .context { list-style: none; padding: 0; margin: 0; border-left: 3px solid var(--milestone); }
 .context > li { padding: .3rem 0 .4rem .8rem; }
 .context .when { color: var(--milestone); font-weight: 600; font-size: .88rem; }
-.to-top { font-size: .85rem; }
+.print-only { display: none; }
 footer { margin-top: 2rem; padding-top: .6rem; border-top: 1px solid var(--line);
   color: var(--muted); font-size: .82rem; }
 footer p { margin: .2rem 0; }
@@ -156,25 +164,44 @@ footer p { margin: .2rem 0; }
   .entries-table .who { width: 26%; }
   .entries-table .num { width: auto; }
 }
-@page { size: A4; margin: 12mm 12mm 14mm; }
+@page { size: A4; margin: 10mm 11mm 11mm; }
 @media print {
-  body { font-size: 9pt; max-width: none; padding: 0; }
+  html { font-size: 9pt; }
+  body { font-size: 9pt; line-height: 1.3; max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2 { margin-top: .8rem; break-after: avoid; }
-  .figure b { font-size: 1.2rem; }
-  .overview-grid { grid-template-columns: minmax(0, 1fr); }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 11pt; margin: .9rem 0 .4rem; break-after: avoid; }
+  h3 { font-size: 9.5pt; break-after: avoid; }
+  .meta, .legend, .note, small, .deadliest small, .milestone-key, table, footer,
+  .entry .when, .entry .facts, .entry details, .context .when { font-size: 8.5pt; }
+  .meta { margin-bottom: .4rem; }
+  .figures { gap: .5rem; margin: .4rem 0; }
+  .figure { padding: .25rem .5rem; }
+  .figure b { font-size: 13pt; }
+  .overview-grid { gap: .8rem; }
+  .map .place-names text { font-size: 22px; stroke-width: 5px; }
+  .map .country-names text { font-size: 22px; }
+  .tempo text { font-size: 14px; }
+  .tempo .panel { font-size: 14px; }
   #map, #deadliest, #tempo { break-inside: avoid; }
-  .to-top { display: none; }
+  details:not([open]) { display: none; }
+  .print-only { display: block; }
   a { color: inherit; text-decoration: none; }
-  .entry { padding: .3rem 0; }
   .sources a::after { content: " <" attr(href) ">"; word-break: break-all; }
   tr { break-inside: avoid; }
-  table { font-size: 8pt; }
-  .entries-table .date { width: 6.4rem; white-space: normal; }
-  .entries-table .num { width: 3.9rem; }
-  th, td { padding: .12rem .3rem; }
-  .entry .facts, .entry details { font-size: 8.5pt; }
-  .context > li { padding: .15rem 0 .2rem .6rem; }
+  .entries-table .date { width: 6.6rem; white-space: normal; }
+  .entries-table .num { width: 5.4rem; }
+  th, td { padding: .1rem .3rem; }
+  .entry { padding: .25rem 0 .3rem; break-inside: auto; }
+  .entry .when, .entry h3, .entry .facts, .entry summary { break-after: avoid; }
+  .entry > p, .entry h3, .sources li { break-inside: avoid; }
+  .entry .sources { padding-left: 2.2rem; }
+  .entry .facts { margin: .1rem 0 .15rem; }
+  .entry .summary { margin: .1rem 0; }
+  .context { border-left: 0; }
+  .context .when { display: block; }
+  .context > li { padding: .15rem 0 .2rem .6rem; border-left: 3px solid var(--milestone); }
+  footer { margin-top: 1rem; }
 }
 """
 
@@ -547,4 +574,6 @@ def _context_section(milestones: Sequence[Incident]) -> list[str]:
 
 def _credits(incidents: Sequence[Incident]) -> str:
     lines = "".join(f"<p>{escape_html(line)}</p>" for line in brief_credits(incidents))
+    if any(incident.notes or incident.sources for incident in incidents):
+        lines += f'<p class="print-only">{escape_html(PRINTED_FOLDS)}</p>'
     return f'<footer id="credits"><h2>Credits</h2>{lines}</footer>'
