@@ -22,7 +22,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 if str(REPOSITORY) not in sys.path:
     sys.path.insert(0, str(REPOSITORY))
 
-from sahel_timeline.store import shipped_store_path  # noqa: E402
+from sahel_timeline.store.load import shipped_store_path  # noqa: E402
 
 # (country, [(admin1, place, lat, lon), ...]): places well inside each country.
 PLACES = {

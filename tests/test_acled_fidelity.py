@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from sahel_timeline.cli.app import app
 from sahel_timeline.importers import acled
 from sahel_timeline.importers.acled_import import read_acled_file, run_acled_import
-from sahel_timeline.store import load_store
+from sahel_timeline.store.load import load_store
 
 DATA = Path(__file__).parent / "data" / "acled"
 TODAY = dt.date(2025, 1, 15)
@@ -569,8 +569,8 @@ def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     both must give the same entries, groups, positions and findings."""
     from sahel_timeline.importers import store_writer
     from sahel_timeline.registry import GroupRegistry
-    from sahel_timeline.store import load_file_bytes
-    from sahel_timeline.validate import validate_document
+    from sahel_timeline.store.load import load_file_bytes
+    from sahel_timeline.store.validate import validate_document
 
     records = []
     for path in sorted(DATA.glob("*.csv")):
@@ -658,7 +658,7 @@ def test_the_curated_store_names_the_forces_its_incidents_targeted():
 def test_an_import_leaves_the_written_file_in_the_cache_and_a_reimport_reads_it_from_there(
     tmp_path, monkeypatch
 ):
-    from sahel_timeline import store as store_module
+    from sahel_timeline.store import load as store_module
 
     monkeypatch.delenv("SAHEL_TIMELINE_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

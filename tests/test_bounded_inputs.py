@@ -12,8 +12,8 @@ import pytest
 from test_diff import commit_all, git  # the git repositories of the diff tests
 from typer.testing import CliRunner
 
-from sahel_timeline import files
 from sahel_timeline.cli.app import app
+from sahel_timeline.store import files
 
 STORE = b"schema_version: 1\nincidents: []\n"
 

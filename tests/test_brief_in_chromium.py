@@ -18,7 +18,7 @@ from headless_chromium import Chromium, curated_brief, find_chromium, pdf_page_c
 
 from sahel_timeline.engine import sort_incidents
 from sahel_timeline.export import ExportContext, export
-from sahel_timeline.store import load_store
+from sahel_timeline.store.load import load_store
 
 pytestmark = pytest.mark.skipif(
     find_chromium() is None,

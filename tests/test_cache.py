@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sahel_timeline import store as store_module
 from sahel_timeline.cache import Cache, default_cache_folder
 from sahel_timeline.cli.app import app
-from sahel_timeline.store import load_store
+from sahel_timeline.store import load as store_module
+from sahel_timeline.store.load import load_store
 
 NOW = dt.date(2024, 6, 1)
 SECOND = 1_000_000_000

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.model import Figure, FuzzyDate
-from sahel_timeline.store import Store, load_store, shipped_store_path
+from sahel_timeline.store.load import Store, load_store, shipped_store_path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CURATED = REPOSITORY / "incidents.yaml"

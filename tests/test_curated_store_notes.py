@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from sahel_timeline.model import Group, Incident
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.store.load import Store, load_store
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 CURATED = REPOSITORY / "incidents.yaml"

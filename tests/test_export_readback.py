@@ -25,7 +25,7 @@ from sahel_timeline.export.escaping import WORD_JOINER
 from sahel_timeline.export.markdown import TABLE_HEADER
 from sahel_timeline.labels import date_label
 from sahel_timeline.model import Incident
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.store.load import Store, load_store
 
 DATA = Path(__file__).resolve().parent / "data"
 # OWASP's CSV injection prefixes, written out (see test_export_escaping.py).

@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.store import shipped_store_path
+from sahel_timeline.store.load import shipped_store_path
 
 CURATED = shipped_store_path()
 

@@ -20,7 +20,7 @@ from sahel_timeline.findings import (
     FindingsCap,
     count_by_severity,
 )
-from sahel_timeline.store import load_store
+from sahel_timeline.store.load import load_store
 
 UNKNOWN_KEYS = 42_230  # 1,000 shown, 41,230 counted
 SUMMARY = "... and 41,230 more unknown-key findings"

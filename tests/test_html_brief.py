@@ -23,7 +23,7 @@ from sahel_timeline.cli.app import app
 from sahel_timeline.engine import sort_incidents
 from sahel_timeline.labels import attribution_label, date_label, figure_label
 from sahel_timeline.stats import compute_stats
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.store.load import Store, load_store
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURE = REPOSITORY / "tests" / "data" / "export" / "store.yaml"

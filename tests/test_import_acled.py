@@ -20,7 +20,7 @@ from sahel_timeline.cli.app import app
 from sahel_timeline.errors import SahelError
 from sahel_timeline.importers import acled, store_writer
 from sahel_timeline.importers.acled_import import read_acled_file, run_acled_import
-from sahel_timeline.store import load_store
+from sahel_timeline.store.load import load_store
 
 DATA = Path(__file__).parent / "data" / "acled"
 CURATED = Path(__file__).parent.parent / "incidents.yaml"
@@ -446,7 +446,7 @@ def test_a_failed_write_leaves_the_original_file_and_no_temporary_file(tmp_path,
 def test_strings_are_escaped_so_any_text_stays_one_yaml_string(tmp_path):
     nasty = 'a "quote", a # hash, a: colon, *alias &anchor !tag\n{flow} [list] \u2028 \x85 end'
     rendered = store_writer.yaml_scalar(nasty)
-    from sahel_timeline.loader import parse_yaml_text
+    from sahel_timeline.store.loader import parse_yaml_text
 
     root, findings = parse_yaml_text(f"key: {rendered}\n", "x")
     assert findings == [] and root.items["key"].value == nasty

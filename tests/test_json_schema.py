@@ -13,9 +13,9 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.json_schema import store_json_schema
-from sahel_timeline.loader import Mapping, Node, Scalar, parse_yaml_text
-from sahel_timeline.store import assemble_store, load_file_bytes
+from sahel_timeline.store.json_schema import store_json_schema
+from sahel_timeline.store.load import assemble_store, load_file_bytes
+from sahel_timeline.store.loader import Mapping, Node, Scalar, parse_yaml_text
 
 REPO = Path(__file__).resolve().parent.parent
 CLI_ENV = {"_TYPER_FORCE_DISABLE_TERMINAL": "1", "NO_COLOR": "1", "TERMINAL_WIDTH": "100"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sahel_timeline.store import PROGRESS_MIN_BYTES
+from sahel_timeline.store.load import PROGRESS_MIN_BYTES
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sahel_timeline import loader
 from sahel_timeline.cli.app import app
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding
-from sahel_timeline.loader import Mapping, Node, Sequence, parse_yaml_bytes, read_yaml_file
-from sahel_timeline.store import load_store
+from sahel_timeline.store import loader
+from sahel_timeline.store.load import load_store
+from sahel_timeline.store.loader import Mapping, Node, Sequence, parse_yaml_bytes, read_yaml_file
 
 NOW = dt.date(2025, 1, 1)
 TIME_LIMIT = 2.0  # seconds: a sanity bound, far above the real cost
@@ -175,7 +175,7 @@ def test_twenty_megabyte_value_is_reported_with_a_short_message() -> None:
 
 
 def _validated(data: bytes) -> tuple[Node | None, list[Finding]]:
-    from sahel_timeline.store import load_file_bytes
+    from sahel_timeline.store.load import load_file_bytes
 
     return None, load_file_bytes(data, "big.yaml").findings
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sahel_timeline.findings import Finding
-from sahel_timeline.loader import parse_yaml_bytes, parse_yaml_text
-from sahel_timeline.store import assemble_store
-from sahel_timeline.validate import validate_document
+from sahel_timeline.store.load import assemble_store
+from sahel_timeline.store.loader import parse_yaml_bytes, parse_yaml_text
+from sahel_timeline.store.validate import validate_document
 from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS
 from sahel_timeline.vocab import COUNTRIES, STATUSES, TACTICS, TARGETS
 

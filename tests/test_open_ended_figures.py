@@ -21,7 +21,7 @@ from sahel_timeline.cli.app import app
 from sahel_timeline.diff import field_changes
 from sahel_timeline.model import Figure, Incident, add_figures
 from sahel_timeline.stats import compute_stats
-from sahel_timeline.store import assemble_store, load_file_bytes, load_store
+from sahel_timeline.store.load import assemble_store, load_file_bytes, load_store
 
 NOW = dt.date(2020, 1, 1)
 

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.findings import ERROR, WARNING
-from sahel_timeline.json_schema import store_json_schema
-from sahel_timeline.loader import parse_yaml_text
-from sahel_timeline.store import Store, assemble_store, load_file_bytes, load_store
+from sahel_timeline.store.json_schema import store_json_schema
+from sahel_timeline.store.load import Store, assemble_store, load_file_bytes, load_store
+from sahel_timeline.store.loader import parse_yaml_text
 
 NOW = dt.date(2025, 1, 1)
 ACLED = Path(__file__).parent / "data" / "acled"

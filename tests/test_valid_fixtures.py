@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sahel_timeline.model import Figure, FuzzyDate
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.store.load import Store, load_store
 
 VALID = Path(__file__).parent / "data" / "valid"
 NOW = dt.date(2025, 1, 1)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import sahel_timeline
-from sahel_timeline import files
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, WARNING, Finding
-from sahel_timeline.store import Store, load_store
+from sahel_timeline.store import files
+from sahel_timeline.store.load import Store, load_store
 
 INVALID = Path(__file__).parent / "data" / "invalid"
 NOW = dt.date(2025, 1, 1)
@@ -110,7 +110,14 @@ _RULE_ARGUMENTS = {
     "Integer": (None, "rule_below_minimum"),
     "CharacterRule": (2, "rule"),
 }
-_CORE_MODULES = ("files.py", "loader.py", "schema.py", "validate.py", "store.py", "engine.py")
+_CORE_MODULES = (
+    "store/files.py",
+    "store/loader.py",
+    "store/schema.py",
+    "store/validate.py",
+    "store/load.py",
+    "engine.py",
+)
 
 
 def rule_codes_in_source() -> set[str]:
@@ -370,7 +377,7 @@ STORE_FILES = sorted(
 def test_a_store_read_in_batches_says_what_a_store_read_whole_says(path: Path) -> None:
     """A cold load streams records through validation into the database; stdin and git
     revisions are read whole: a user gets the same findings and incidents either way."""
-    from sahel_timeline.store import assemble_store, load_file_bytes
+    from sahel_timeline.store.load import assemble_store, load_file_bytes
 
     streamed = load_store([path], NOW)
     whole = assemble_store([load_file_bytes(path.read_bytes(), str(path))], NOW)

@@ -46,7 +46,7 @@ def root(
 ) -> None:
     """Build and question timelines of jihadist violence in the Sahel from a curated YAML store."""
     from sahel_timeline.cli.environment import bypass_cache
-    from sahel_timeline.store import close_stores
+    from sahel_timeline.store.load import close_stores
 
     bypass_cache(no_cache)
     ctx.call_on_close(close_stores)

@@ -16,7 +16,7 @@ import typer
 from sahel_timeline.registry import GroupRegistry
 
 if TYPE_CHECKING:
-    from sahel_timeline.store import Store
+    from sahel_timeline.store.load import Store
 
 MAX_COMPLETIONS = 200  # more is noise in a shell; the user types a few more letters
 
@@ -60,7 +60,7 @@ def _quiet_store(ctx: typer.Context) -> Store | None:
     """The store --store (typed before the Tab) or the default names, or None."""
     from sahel_timeline.cache import Cache
     from sahel_timeline.dates import resolve_now
-    from sahel_timeline.store import load_store, locate_store
+    from sahel_timeline.store.load import load_store, locate_store
 
     option = ctx.params.get("store") if ctx.params else None
     try:

@@ -23,7 +23,7 @@ from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.dates import DateInputError, resolve_now
 from sahel_timeline.errors import ExitCode, SahelError
 from sahel_timeline.findings import Finding, count_by_severity
-from sahel_timeline.store import Store, load_store, locate_store
+from sahel_timeline.store.load import Store, load_store, locate_store
 from sahel_timeline.visible import visible_document, visible_text
 
 MAX_ERRORS_SHOWN_ON_LOAD = 5

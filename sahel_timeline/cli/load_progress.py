@@ -12,7 +12,7 @@ from sahel_timeline.visible import visible_line
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-    from sahel_timeline.store import LoadProgress
+    from sahel_timeline.store.load import LoadProgress
 
 
 class TerminalLoadProgress:

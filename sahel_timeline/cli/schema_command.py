@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from sahel_timeline.cli.base import app
-from sahel_timeline.json_schema import store_json_schema_text
+from sahel_timeline.store.json_schema import store_json_schema_text
 
 
 @app.command(

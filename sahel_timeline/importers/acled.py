@@ -29,7 +29,7 @@ from typing import Any
 from sahel_timeline.errors import SahelError
 from sahel_timeline.model import FuzzyDate
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.store import IMPORTED_ID_PREFIX
+from sahel_timeline.store.load import IMPORTED_ID_PREFIX
 from sahel_timeline.visible import without_controls
 from sahel_timeline.vocab import ACLED_GEO_PRECISION, Country, find_country
 

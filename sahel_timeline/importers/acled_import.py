@@ -27,8 +27,8 @@ from sahel_timeline.importers.acled import (
     slugify,
 )
 from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
-from sahel_timeline.memory import collector_paused
 from sahel_timeline.safe_write import writable_target
+from sahel_timeline.store.memory import collector_paused
 
 
 @dataclass

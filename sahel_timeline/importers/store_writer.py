@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from sahel_timeline import loader
 from sahel_timeline.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding, count_by_severity
@@ -40,11 +39,11 @@ from sahel_timeline.importers.acled import (
     acled_citation,
     resolve_groups,
 )
-from sahel_timeline.loader import Mapping, Node, Scalar
 from sahel_timeline.model import FileContent, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.safe_write import write_files_atomically
-from sahel_timeline.store import (
+from sahel_timeline.store import loader
+from sahel_timeline.store.load import (
     STORE_SUFFIXES,
     assemble_store,
     file_contents_through_cache,
@@ -52,7 +51,8 @@ from sahel_timeline.store import (
     remember_written_files,
     store_files,
 )
-from sahel_timeline.validate import validate_document
+from sahel_timeline.store.loader import Mapping, Node, Scalar
+from sahel_timeline.store.validate import validate_document
 from sahel_timeline.vocab import SCHEMA_VERSION
 
 try:

@@ -21,8 +21,8 @@ from typing import Any, Protocol
 
 import yaml
 
-from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, Finding
+from sahel_timeline.store.files import read_store_bytes
 
 try:
     from yaml import CSafeLoader as _EventLoader

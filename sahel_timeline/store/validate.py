@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sahel_timeline import schema
-from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import (
     FileContent,
     Group,
@@ -19,7 +17,9 @@ from sahel_timeline.model import (
     Perpetrator,
     Source,
 )
-from sahel_timeline.schema import INVALID, Checker
+from sahel_timeline.store import schema
+from sahel_timeline.store.loader import Mapping, Node, Scalar, Sequence
+from sahel_timeline.store.schema import INVALID, Checker
 from sahel_timeline.vocab import SCHEMA_VERSION
 
 INCIDENT_BATCH = 2000  # incidents handed on at once by an IncidentStream

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sahel_timeline import schema
+from sahel_timeline.store import schema
 from sahel_timeline.vocab import SCHEMA_VERSION
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -3,7 +3,7 @@
 Each spec converts a loader node into a Python value, reporting what is wrong as findings
 (with the node's line and column), and describes itself as JSON Schema (draft 2020-12).
 Rules that span fields or records (date order, coordinates inside the country, unknown
-groups, duplicate ids) live in `validate.py` and `store.py`.
+groups, duplicate ids) live in `validate.py` and `load.py`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sahel_timeline.findings import ERROR, WARNING, Finding, FindingsCap
-from sahel_timeline.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.model import FuzzyDate
+from sahel_timeline.store.loader import Mapping, Node, Scalar, Sequence
 from sahel_timeline.visible import BIDI_CONTROLS, BIDI_MARKS, CONTROLS, character_class
 from sahel_timeline.vocab import (
     ACTOR_KINDS,

@@ -22,16 +22,16 @@ from sahel_timeline.cache import (
 )
 from sahel_timeline.engine import IMPORTED_ID_PREFIX as IMPORTED_ID_PREFIX  # for importers
 from sahel_timeline.errors import SahelError
-from sahel_timeline.files import read_store_bytes
 from sahel_timeline.findings import ERROR, Finding, capped, finding_sort_key
-from sahel_timeline.memory import collector_paused
 from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.query import Query
 from sahel_timeline.record_codec import RecordError, decode_finding, decode_group, decode_incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.store.files import read_store_bytes
+from sahel_timeline.store.memory import collector_paused
 
 if TYPE_CHECKING:
-    from sahel_timeline.loader import Node
+    from sahel_timeline.store.loader import Node
 
 STORE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_STORE"
 DEFAULT_STORE_NAME = "incidents.yaml"
@@ -233,10 +233,10 @@ def shipped_store_path() -> Path:
 
     A wheel carries it as package data; a source checkout reads the file at the root.
     """
-    packaged = Path(__file__).parent / "data" / DEFAULT_STORE_NAME
+    packaged = Path(__file__).parent.parent / "data" / DEFAULT_STORE_NAME
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / DEFAULT_STORE_NAME
+    return Path(__file__).resolve().parent.parent.parent / DEFAULT_STORE_NAME
 
 
 def locate_store(option: str | None, environ: Mapping[str, str], cwd: Path) -> Path:
@@ -288,7 +288,7 @@ def load_file_bytes(data: bytes, name: str) -> FileContent:
 
 def parse_and_validate(data: bytes, name: str, progress: LoadProgress | None = None) -> FileContent:
     """A cold read: parse the bytes and validate what they hold, every problem a finding."""
-    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
+    from sahel_timeline.store.loader import parse_yaml_bytes  # only a cold file needs the parser
 
     with collector_paused():
         if progress is not None and len(data) >= PROGRESS_MIN_BYTES:
@@ -302,7 +302,7 @@ def parse_and_validate(data: bytes, name: str, progress: LoadProgress | None = N
 def _validated_file(root: Node | None, findings: list[Finding], name: str) -> FileContent:
     # The parser and the validator are imported only when a file is read cold: a query
     # answered from the cache does not pay for them.
-    from sahel_timeline.validate import validate_document
+    from sahel_timeline.store.validate import validate_document
 
     content = (
         validate_document(root, name) if not findings or root is not None else FileContent(name)
@@ -458,8 +458,8 @@ def stream_into_database(
     """A cold read straight into the database: incidents are validated as they are parsed
     and written in batches, so memory holds the file's bytes and one batch, not the file's
     whole tree and every incident."""
-    from sahel_timeline.loader import parse_yaml_bytes  # only a cold file needs the parser
-    from sahel_timeline.validate import IncidentStream
+    from sahel_timeline.store.loader import parse_yaml_bytes  # only a cold file needs the parser
+    from sahel_timeline.store.validate import IncidentStream
 
     written = 0
 
