@@ -21,8 +21,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sahel_timeline.engine.query import group_incidents
 from sahel_timeline.model import MONTH_ABBREVIATIONS, Figure, FuzzyDate, Incident
-from sahel_timeline.query import group_incidents
 from sahel_timeline.registry import GroupRegistry
 
 # Calendar periods, finest first; a week is an ISO week (Monday to Sunday).

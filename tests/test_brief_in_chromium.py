@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from headless_chromium import Chromium, curated_brief, find_chromium, pdf_page_count, pdf_text
 
-from sahel_timeline.engine import sort_incidents
+from sahel_timeline.engine.database import sort_incidents
 from sahel_timeline.export import ExportContext, export
 from sahel_timeline.store.load import load_store
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sahel_timeline.cache import Cache, default_cache_folder
 from sahel_timeline.cli.app import app
+from sahel_timeline.engine.cache import Cache, default_cache_folder
 from sahel_timeline.store import load as store_module
 from sahel_timeline.store.load import load_store
 
@@ -491,7 +491,7 @@ def varied_store(path: Path, size: int = 160, seed: int = 7) -> Path:
 def _queries() -> list:
     import itertools
 
-    from sahel_timeline.query import Query, build_filter
+    from sahel_timeline.engine.query import Query, build_filter
 
     filters = [
         {},
@@ -644,9 +644,9 @@ def test_a_warm_validate_of_a_folder_store_reads_no_yaml(
 
 
 def test_a_tag_holding_any_character_is_still_found() -> None:
-    from sahel_timeline.engine import run_query
+    from sahel_timeline.engine.database import run_query
+    from sahel_timeline.engine.query import Query, build_filter
     from sahel_timeline.model import FuzzyDate, Incident, Location
-    from sahel_timeline.query import Query, build_filter
     from sahel_timeline.registry import GroupRegistry
 
     incidents = [
@@ -661,7 +661,7 @@ def test_a_tag_holding_any_character_is_still_found() -> None:
 def test_a_long_incident_added_to_a_warm_store_still_matches_a_late_window(
     tmp_path: Path,
 ) -> None:
-    from sahel_timeline.query import Query, build_filter
+    from sahel_timeline.engine.query import Query, build_filter
 
     folder = tmp_path / "stores"
     folder.mkdir()

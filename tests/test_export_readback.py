@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from sahel_timeline.engine import sort_incidents
+from sahel_timeline.engine.database import sort_incidents
 from sahel_timeline.export import EXPORTERS, ExportContext, ExportOptions, export
 from sahel_timeline.export.csv_export import ACLED_COLUMNS, DEFAULT_COLUMNS
 from sahel_timeline.export.escaping import WORD_JOINER

@@ -7,9 +7,8 @@ import datetime as dt
 import pytest
 
 from sahel_timeline.dates import parse_date_bound
-from sahel_timeline.engine import apply_filter, run_query, sort_incidents
-from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator, Source
-from sahel_timeline.query import (
+from sahel_timeline.engine.database import apply_filter, run_query, sort_incidents
+from sahel_timeline.engine.query import (
     Filter,
     Query,
     QueryError,
@@ -17,6 +16,7 @@ from sahel_timeline.query import (
     describe_filter,
     group_incidents,
 )
+from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator, Source
 from sahel_timeline.registry import GroupRegistry
 
 # --- the fixture store: built for the semantics, not for history --------------------------------
@@ -383,9 +383,9 @@ def test_text_searches_title_summary_notes_place_and_sources(text: str, found: s
 @pytest.fixture(params=[True, False], ids=["fts5", "sqlite-without-fts5"])
 def either_text_index(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """The search behaves the same on a Python whose SQLite was built without FTS5."""
-    import sahel_timeline.engine
+    import sahel_timeline.engine.database
 
-    monkeypatch.setattr(sahel_timeline.engine, "HAS_FTS5", request.param)
+    monkeypatch.setattr(sahel_timeline.engine.database, "HAS_FTS5", request.param)
 
 
 @pytest.mark.usefixtures("either_text_index")

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.engine import sort_incidents
+from sahel_timeline.engine.database import sort_incidents
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export import export as core_export
 from sahel_timeline.export.escaping import FORMULA_STARTS

@@ -116,7 +116,7 @@ _CORE_MODULES = (
     "store/schema.py",
     "store/validate.py",
     "store/load.py",
-    "engine.py",
+    "engine/database.py",
 )
 
 

@@ -21,8 +21,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.engine import sort_incidents
-from sahel_timeline.query import group_incidents
+from sahel_timeline.engine.database import sort_incidents
+from sahel_timeline.engine.query import group_incidents
 from sahel_timeline.render.group_tree import render_group_tree
 from sahel_timeline.render.incident_detail import render_incident
 from sahel_timeline.render.stats_view import render_stats

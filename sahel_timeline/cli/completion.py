@@ -58,8 +58,8 @@ def _matching(candidates: list[str], incomplete: str) -> list[str]:
 
 def _quiet_store(ctx: typer.Context) -> Store | None:
     """The store --store (typed before the Tab) or the default names, or None."""
-    from sahel_timeline.cache import Cache
     from sahel_timeline.dates import resolve_now
+    from sahel_timeline.engine.cache import Cache
     from sahel_timeline.store.load import load_store, locate_store
 
     option = ctx.params.get("store") if ctx.params else None

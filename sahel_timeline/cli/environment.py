@@ -18,9 +18,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from sahel_timeline.cache import Cache
 from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.dates import DateInputError, resolve_now
+from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import ExitCode, SahelError
 from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.store.load import Store, load_store, locate_store

@@ -9,7 +9,7 @@
 
 `query_options` adds the options to the command's signature (Typer reads `__signature__`)
 and hands the command one `query_request` holding their raw values. The meaning of every
-option lives in `sahel_timeline.dates` and `sahel_timeline.query`; this module only parses
+option lives in `sahel_timeline.dates` and `sahel_timeline.engine.query`; this module only parses
 the command line and turns their errors into usage errors (exit code 2).
 """
 
@@ -34,7 +34,7 @@ from sahel_timeline.dates import (
     parse_duration,
     resolve_now,
 )
-from sahel_timeline.query import (
+from sahel_timeline.engine.query import (
     SORT_KEYS,
     STATUS_FILTERS,
     Query,

@@ -12,12 +12,12 @@ from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
-from sahel_timeline.model import Incident
-from sahel_timeline.query import (
+from sahel_timeline.engine.query import (
     GROUP_BY,
     Query,
     group_incidents,
 )
+from sahel_timeline.model import Incident
 from sahel_timeline.render.timeline_view import (
     TimelineFooter,
     TimelineLayout,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sahel_timeline.cache import Cache
+from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.importers.acled import (
     AcledFile,

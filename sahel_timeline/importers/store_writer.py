@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from sahel_timeline.cache import Cache
+from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.importers.acled import (

@@ -12,20 +12,25 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, overload
 
-from sahel_timeline import engine
-from sahel_timeline.cache import (
+from sahel_timeline.engine import database as engine
+from sahel_timeline.engine.cache import (
     Cache,
     content_hash,
     file_status,
     stat_values,
     unchanged_by_stat,
 )
-from sahel_timeline.engine import IMPORTED_ID_PREFIX as IMPORTED_ID_PREFIX  # for importers
+from sahel_timeline.engine.database import IMPORTED_ID_PREFIX as IMPORTED_ID_PREFIX  # for importers
+from sahel_timeline.engine.query import Query
+from sahel_timeline.engine.record_codec import (
+    RecordError,
+    decode_finding,
+    decode_group,
+    decode_incident,
+)
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import ERROR, Finding, capped, finding_sort_key
 from sahel_timeline.model import FileContent, Group, Incident
-from sahel_timeline.query import Query
-from sahel_timeline.record_codec import RecordError, decode_finding, decode_group, decode_incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.store.files import read_store_bytes
 from sahel_timeline.store.memory import collector_paused

@@ -1,7 +1,7 @@
 """Loader nodes -> model objects plus findings, one file at a time, one record at a time.
 
 Rules that need the whole store (duplicate ids, unknown groups, related ids) are SQL in
-`engine.py`; everything that one record can tell about itself is here.
+`engine/database.py`; everything that one record can tell about itself is here.
 """
 
 from __future__ import annotations

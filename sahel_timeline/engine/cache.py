@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from sahel_timeline import __version__
-from sahel_timeline.engine import ENGINE_FORMAT, create_schema, first_row
+from sahel_timeline.engine.database import ENGINE_FORMAT, create_schema, first_row
 
 NO_CACHE_ENVIRONMENT_VARIABLE = "SAHEL_TIMELINE_NO_CACHE"
 CACHE_FOLDER_NAME = "sahel-timeline"

@@ -27,9 +27,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sahel_timeline.findings import ERROR, WARNING, Finding
-from sahel_timeline.model import FileContent, Incident
-from sahel_timeline.query import (
+from sahel_timeline.engine.query import (
     SORT_KEYS,
     Filter,
     Query,
@@ -41,12 +39,14 @@ from sahel_timeline.query import (
     text_words,
     unknown_value_message,
 )
-from sahel_timeline.record_codec import (
+from sahel_timeline.engine.record_codec import (
     decode_finding,
     encode_finding,
     encode_group,
     encode_incident,
 )
+from sahel_timeline.findings import ERROR, WARNING, Finding
+from sahel_timeline.model import FileContent, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import UNKNOWN_STATUS
 
