@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.diff import diff_stores, format_markdown, markdown_text
+from sahel_timeline.reports.diff import diff_stores, format_markdown, markdown_text
 from sahel_timeline.store.load import assemble_store, load_file_bytes
 
 NOW = dt.date(2019, 1, 1)

@@ -54,7 +54,11 @@ def test_timeline_does_not_import_the_importer_the_exporters_or_git_diffing() ->
     assert "Aziz Istanbul" in result.stdout
     loaded = result.stderr.split("LOADED", 1)[1].split()
     assert "sahel_timeline.cli.timeline_command" in loaded
-    for heavy in ("sahel_timeline.importers.acled", "sahel_timeline.diff", "sahel_timeline.export"):
+    for heavy in (
+        "sahel_timeline.importers.acled",
+        "sahel_timeline.reports.diff",
+        "sahel_timeline.export",
+    ):
         assert heavy not in loaded
 
 

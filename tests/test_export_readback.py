@@ -23,8 +23,8 @@ from sahel_timeline.export import EXPORTERS, ExportContext, ExportOptions, expor
 from sahel_timeline.export.csv_export import ACLED_COLUMNS, DEFAULT_COLUMNS
 from sahel_timeline.export.escaping import WORD_JOINER
 from sahel_timeline.export.markdown import TABLE_HEADER
-from sahel_timeline.labels import date_label
 from sahel_timeline.model import Incident
+from sahel_timeline.reports.labels import date_label
 from sahel_timeline.store.load import Store, load_store
 
 DATA = Path(__file__).resolve().parent / "data"

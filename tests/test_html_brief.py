@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.engine.database import sort_incidents
-from sahel_timeline.labels import attribution_label, date_label, figure_label
-from sahel_timeline.stats import compute_stats
+from sahel_timeline.reports.labels import attribution_label, date_label, figure_label
+from sahel_timeline.reports.stats import compute_stats
 from sahel_timeline.store.load import Store, load_store
 
 REPOSITORY = Path(__file__).resolve().parent.parent

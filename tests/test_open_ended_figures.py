@@ -18,9 +18,9 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.diff import field_changes
 from sahel_timeline.model import Figure, Incident, add_figures
-from sahel_timeline.stats import compute_stats
+from sahel_timeline.reports.diff import field_changes
+from sahel_timeline.reports.stats import compute_stats
 from sahel_timeline.store.load import assemble_store, load_file_bytes, load_store
 
 NOW = dt.date(2020, 1, 1)

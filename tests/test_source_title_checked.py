@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.labels import UNCHECKED_TITLE_MARK
+from sahel_timeline.reports.labels import UNCHECKED_TITLE_MARK
 from sahel_timeline.store.load import assemble_store, load_file_bytes, load_store
 
 NOW = dt.date(2020, 1, 1)

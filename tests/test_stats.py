@@ -8,7 +8,7 @@ import pytest
 
 from sahel_timeline.model import Figure, FuzzyDate, Group, Incident, Location, Perpetrator
 from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.stats import (
+from sahel_timeline.reports.stats import (
     NO_TACTIC_LABEL,
     UNKNOWN_GROUP_LABEL,
     coarsen,

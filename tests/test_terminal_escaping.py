@@ -17,7 +17,7 @@ from test_diff import commit_all, git  # the git repositories of the diff tests
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.report_formats import unescape
+from sahel_timeline.reports.findings_formats import unescape
 
 CURATED = Path(__file__).resolve().parent.parent / "incidents.yaml"
 HYPERLINK = "\x1b]8;;https://evil.example\x07click me\x1b]8;;\x07"

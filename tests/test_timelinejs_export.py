@@ -18,7 +18,7 @@ from sahel_timeline.engine.database import sort_incidents
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export import export as core_export
 from sahel_timeline.export.escaping import FORMULA_STARTS
-from sahel_timeline.labels import date_label
+from sahel_timeline.reports.labels import date_label
 from sahel_timeline.store.load import load_store
 
 DATA = Path(__file__).resolve().parent / "data"

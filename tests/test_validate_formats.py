@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.findings import ERROR, WARNING, Finding
-from sahel_timeline.report_formats import (
+from sahel_timeline.reports.findings_formats import (
     escape_data,
     escape_property,
     format_github,

@@ -27,7 +27,7 @@ from sahel_timeline.render.group_tree import render_group_tree
 from sahel_timeline.render.incident_detail import render_incident
 from sahel_timeline.render.stats_view import render_stats
 from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
-from sahel_timeline.stats import compute_stats, incidents_per_group
+from sahel_timeline.reports.stats import compute_stats, incidents_per_group
 from sahel_timeline.store.load import Store, load_store
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sahel_timeline.labels import figure_phrase, status_mark
 from sahel_timeline.model import Figure
+from sahel_timeline.reports.labels import figure_phrase, status_mark
 from sahel_timeline.visible import visible_text
 
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -17,8 +17,8 @@ from sahel_timeline.cli.environment import (
     today,
     write_to_stdout,
 )
-from sahel_timeline.diff import DIFF_FORMATTERS, diff_against_revision
 from sahel_timeline.findings import count_by_severity
+from sahel_timeline.reports.diff import DIFF_FORMATTERS, diff_against_revision
 
 
 class DiffFormat(str, Enum):

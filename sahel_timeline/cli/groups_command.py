@@ -5,7 +5,7 @@ from __future__ import annotations
 from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
-from sahel_timeline.stats import incidents_per_group
+from sahel_timeline.reports.stats import incidents_per_group
 
 
 @app.command(

@@ -18,7 +18,7 @@ from sahel_timeline.cli.environment import (
     stderr_console,
     stdout_console,
 )
-from sahel_timeline.links import (
+from sahel_timeline.reports.links import (
     DEFAULT_DAYS,
     DEFAULT_KM,
     is_imported,

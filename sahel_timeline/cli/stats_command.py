@@ -11,7 +11,7 @@ from sahel_timeline.cli.base import app
 from sahel_timeline.cli.environment import StoreOption, environ, open_store, today
 from sahel_timeline.cli.query_options import QueryRequest, query_options
 from sahel_timeline.cli.view_output import NoPagerOption, view_output
-from sahel_timeline.stats import STATS_BY, compute_stats
+from sahel_timeline.reports.stats import STATS_BY, compute_stats
 
 StatsByChoice = enum.Enum("StatsByChoice", {value: value for value in STATS_BY}, type=str)  # type: ignore[misc]
 

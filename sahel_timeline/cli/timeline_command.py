@@ -79,7 +79,7 @@ def timeline(
     sections: Sequence[tuple[str, Sequence[Incident]]] = [("", shown)]
     tempo = None
     if by != "none":  # headings count their entries: every entry is built first
-        from sahel_timeline.stats import period_series
+        from sahel_timeline.reports.stats import period_series
 
         shown = list(shown)
         sections = group_incidents(shown, by, ongoing_from=since)

@@ -22,7 +22,7 @@ from sahel_timeline.cli.load_progress import load_progress
 from sahel_timeline.errors import ExitCode
 from sahel_timeline.findings import count_by_severity
 from sahel_timeline.model import FileContent
-from sahel_timeline.report_formats import format_findings, resolve_format
+from sahel_timeline.reports.findings_formats import format_findings, resolve_format
 from sahel_timeline.store.files import read_stream_bytes
 from sahel_timeline.store.load import (
     Store,

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.escaping import escape_html, safe_link_url
-from sahel_timeline.labels import source_title_label
 from sahel_timeline.model import Incident, Source
-from sahel_timeline.stats import Bucket
+from sahel_timeline.reports.labels import source_title_label
+from sahel_timeline.reports.stats import Bucket
 
 NO_FILTER = "none (every entry of the store)"
 

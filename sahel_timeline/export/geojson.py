@@ -12,9 +12,9 @@ from typing import Any
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.common import source_text
-from sahel_timeline.labels import date_label, figure_label, group_label, perpetrators_label
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import date_label, figure_label, group_label, perpetrators_label
 
 LIST_SEPARATOR = "; "
 

@@ -37,16 +37,16 @@ from sahel_timeline.export.common import (
 from sahel_timeline.export.escaping import escape_html, escape_html_lines
 from sahel_timeline.export.html_map import left_off_map, map_svg, outlines
 from sahel_timeline.export.html_tempo import TempoMilestone, chart_milestones, tempo_svg
-from sahel_timeline.labels import (
+from sahel_timeline.model import Incident, add_figures
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import (
     attribution_label,
     date_label,
     figure_label,
     perpetrators_label,
     place_label,
 )
-from sahel_timeline.model import Incident, add_figures
-from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.stats import compute_stats, period_series
+from sahel_timeline.reports.stats import compute_stats, period_series
 
 DEADLIEST = 5  # incidents listed in the overview
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"

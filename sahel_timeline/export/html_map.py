@@ -27,8 +27,8 @@ from typing import Any
 from sahel_timeline.export.brief_marks import STATUS_COLOURS, incident_status, status_label
 from sahel_timeline.export.escaping import escape_html
 from sahel_timeline.export.geometry import centroid, clip_ring, ring_area
-from sahel_timeline.labels import date_label, figure_label, place_label
 from sahel_timeline.model import Incident
+from sahel_timeline.reports.labels import date_label, figure_label, place_label
 
 WIDTH = 800  # SVG user units; the SVG scales to its container
 MIN_SPAN = (14.0, 9.0)  # degrees of longitude, latitude the view shows at least

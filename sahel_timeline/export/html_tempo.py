@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sahel_timeline.export.escaping import escape_html
-from sahel_timeline.labels import date_label, figure_label
 from sahel_timeline.model import Incident
-from sahel_timeline.stats import Bucket
+from sahel_timeline.reports.labels import date_label, figure_label
+from sahel_timeline.reports.stats import Bucket
 
 WIDTH = 800
 LEFT, RIGHT = 46, 10  # room for the value axis, and a margin

@@ -12,9 +12,9 @@ from sahel_timeline.export import ExportContext
 from sahel_timeline.export.attribution import acled_attribution
 from sahel_timeline.export.common import counts_text, day_text, filters_text, source_text
 from sahel_timeline.export.escaping import escape_markdown, safe_link_url
-from sahel_timeline.labels import date_label, figure_label, figure_words, perpetrators_label
 from sahel_timeline.model import Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import date_label, figure_label, figure_words, perpetrators_label
 
 TABLE_HEADER = (
     "Date", "Place", "Country", "Perpetrators", "Killed", "Wounded", "Title",

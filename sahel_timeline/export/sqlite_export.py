@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sahel_timeline.export import ExportContext
 from sahel_timeline.export.csv_export import FIGURE_FIELDS, LIST_SEPARATOR
-from sahel_timeline.labels import UNCHECKED_TITLE_MARK, group_label
 from sahel_timeline.model import Figure, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import UNCHECKED_TITLE_MARK, group_label
 
 TABLES = """
 CREATE TABLE groups (

@@ -29,9 +29,9 @@ from sahel_timeline.export.common import (
     source_item_html,
 )
 from sahel_timeline.export.escaping import FORMULA_STARTS, escape_html, escape_html_lines
-from sahel_timeline.labels import date_label, figure_label, group_label, perpetrators_label
 from sahel_timeline.model import FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import date_label, figure_label, group_label, perpetrators_label
 
 MILESTONES_GROUP = "Milestones"
 NO_COUNTRY_GROUP = "Unknown country"

@@ -15,7 +15,7 @@ from rich.tree import Tree
 from sahel_timeline.model import Group
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.render.user_text import Trimmed, user_text
-from sahel_timeline.stats import GroupCount
+from sahel_timeline.reports.stats import GroupCount
 
 
 def render_group_tree(

@@ -10,7 +10,14 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from sahel_timeline.labels import (
+from sahel_timeline.model import Figure, Incident, Source
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.render.timeline_view import (
+    MILESTONE_STYLE,
+    perpetrators_text,
+)
+from sahel_timeline.render.user_text import Trimmed, user_text
+from sahel_timeline.reports.labels import (
     UNCHECKED_TITLE_MARK,
     UNKNOWN,
     coordinates_label,
@@ -19,13 +26,6 @@ from sahel_timeline.labels import (
     full_place_label,
     group_label,
 )
-from sahel_timeline.model import Figure, Incident, Source
-from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.render.timeline_view import (
-    MILESTONE_STYLE,
-    perpetrators_text,
-)
-from sahel_timeline.render.user_text import Trimmed, user_text
 
 LABEL_STYLE = "bold"
 URL_STYLE = "blue"

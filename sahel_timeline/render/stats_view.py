@@ -14,11 +14,11 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from sahel_timeline.labels import UNKNOWN
 from sahel_timeline.model import Figure
 from sahel_timeline.render.tempo_line import tempo_line
 from sahel_timeline.render.user_text import Trimmed, user_text
-from sahel_timeline.stats import Bucket, Stats
+from sahel_timeline.reports.labels import UNKNOWN
+from sahel_timeline.reports.stats import Bucket, Stats
 
 LOW_BLOCK = "█"
 HIGH_BLOCK = "░"

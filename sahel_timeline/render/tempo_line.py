@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from sahel_timeline.stats import PeriodSeries, coarsen, sparkline
+from sahel_timeline.reports.stats import PeriodSeries, coarsen, sparkline
 
 SPARK_STYLE = "red"
 

@@ -24,7 +24,10 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from sahel_timeline.labels import (
+from sahel_timeline.model import Incident
+from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
+from sahel_timeline.reports.labels import (
     INCIDENT_MARK,
     MILESTONE_MARK,
     NO_PERPETRATOR_LABEL,
@@ -36,13 +39,10 @@ from sahel_timeline.labels import (
     place_label,
     status_mark,
 )
-from sahel_timeline.model import Incident
-from sahel_timeline.registry import GroupRegistry
-from sahel_timeline.render.user_text import Trimmed, trim_line, user_text
 from sahel_timeline.visible import visible_text
 
 if TYPE_CHECKING:
-    from sahel_timeline.stats import PeriodSeries
+    from sahel_timeline.reports.stats import PeriodSeries
 
 DATE_WIDTH = 14  # "13-14 Aug 2017"; longer spans break after their dash
 MIN_BODY_WIDTH = 20

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from sahel_timeline.errors import SahelError, UsageError
-from sahel_timeline.labels import source_title_label
 from sahel_timeline.model import Figure, FileContent, FuzzyDate, Incident, Source
+from sahel_timeline.reports.labels import source_title_label
 from sahel_timeline.store.load import (
     STORE_SUFFIXES,
     Store,

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sahel_timeline.importers.acled import EXTENSION_KEY
-from sahel_timeline.labels import date_label, group_label
 from sahel_timeline.model import Incident, add_figures
 from sahel_timeline.registry import GroupRegistry
+from sahel_timeline.reports.labels import date_label, group_label
 from sahel_timeline.store.load import IMPORTED_ID_PREFIX
 
 DEFAULT_DAYS = 1  # a night attack is dated a day apart by different sources
