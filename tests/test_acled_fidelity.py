@@ -15,8 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
-from sahel_timeline.importers import acled
-from sahel_timeline.importers.acled_import import read_acled_file, run_acled_import
+from sahel_timeline.importers.acled import actors as acled_actors
+from sahel_timeline.importers.acled import entries as acled_entries
+from sahel_timeline.importers.acled import events as acled_events
+from sahel_timeline.importers.acled import rows as acled_rows
+from sahel_timeline.importers.acled.pipeline import read_acled_file, run_acled_import
 from sahel_timeline.store.load import load_store
 
 DATA = Path(__file__).parent / "data" / "acled"
@@ -128,7 +131,7 @@ def test_boko_harams_spellings_are_one_group():
         "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad",
         "Boko Haram - Jamatu Ahli is-Sunnah lid-Dawatai wal-Jihad",
     ):
-        assert acled.group_for_name(name).id == "boko-haram"
+        assert acled_actors.group_for_name(name).id == "boko-haram"
 
 
 def test_names_that_match_nothing_are_reported_with_count_and_example(tmp_path):
@@ -329,11 +332,11 @@ def test_a_french_excel_resave_is_read(tmp_path):
 def test_event_type_battles_selects_the_legacy_battle_rows(tmp_path):
     summary = run_acled_import(
         [DATA / "legacy.csv"], tmp_path / "a.yaml",
-        selection=acled.RowSelection(event_types=frozenset({"battles"})),
+        selection=acled_events.RowSelection(event_types=frozenset({"battles"})),
         imported_on=TODAY, now=TODAY,
     )  # fmt: skip
     assert summary.plan is not None and summary.plan.imported == ["acled-mli90103"]
-    legacy = acled.RowSelection(event_types=frozenset({"remote violence"}))
+    legacy = acled_events.RowSelection(event_types=frozenset({"remote violence"}))
     current = (
         read_acled_file(DATA / "y2020.csv").records + read_acled_file(DATA / "current.csv").records
     )
@@ -576,11 +579,11 @@ def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     for path in sorted(DATA.glob("*.csv")):
         if "bad" not in path.name:
             records += read_acled_file(path).records
-    events, _, _ = acled.merge_records(records)
-    entries = [acled.event_to_entry(event, event.record.file) for event in events]
+    events, _, _ = acled_events.merge_records(records)
+    entries = [acled_entries.event_to_entry(event, event.record.file) for event in events]
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
     specs += [spec for entry in entries for spec in entry.target_groups]
-    _, added = acled.resolve_groups(specs, GroupRegistry())
+    _, added = acled_actors.resolve_groups(specs, GroupRegistry())
     edit = store_writer.FileEdit(tmp_path / "new.yaml", None)
     edit.append_groups = [(spec, list(spec.acled_names)) for spec in added]
     edit.append_entries = entries
@@ -631,7 +634,7 @@ def test_coverage_is_per_country_so_another_countrys_file_deletes_nothing():
     records = read_acled_file(DATA / "sides.csv").records
     mali = [r for r in records if r.country_name == "Mali"]
     niger = [r for r in records if r.country_name == "Niger"]
-    coverage = acled.Coverage.of([*mali[:1], *niger], acled.RowSelection())
+    coverage = acled_events.Coverage.of([*mali[:1], *niger], acled_events.RowSelection())
     assert coverage is not None
     assert coverage.covers("Mali", mali[0].date, ())
     later_in_mali = max(r.date for r in niger)  # Niger's dates do not stretch Mali's
@@ -710,8 +713,11 @@ def test_an_older_export_never_reports_newer_events_as_gone(tmp_path):
 def test_a_force_is_one_group_across_regime_periods_and_its_kind_depends_on_where(
     name, country, group_id, kind
 ):
-    actor = acled.Actor(name, 1, True)
-    assert (acled.group_for_actor(actor, country).id, acled.actor_kind(actor, country)) == (
+    actor = acled_rows.Actor(name, 1, True)
+    assert (
+        acled_actors.group_for_actor(actor, country).id,
+        acled_actors.actor_kind(actor, country),
+    ) == (
         group_id,
         kind,
     )

@@ -18,8 +18,13 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.errors import SahelError
-from sahel_timeline.importers import acled, store_writer
-from sahel_timeline.importers.acled_import import read_acled_file, run_acled_import
+from sahel_timeline.importers import store_writer
+from sahel_timeline.importers.acled import actors as acled_actors
+from sahel_timeline.importers.acled import entries as acled_entries
+from sahel_timeline.importers.acled import event_types as acled_event_types
+from sahel_timeline.importers.acled import events as acled_events
+from sahel_timeline.importers.acled import rows as acled_rows
+from sahel_timeline.importers.acled.pipeline import read_acled_file, run_acled_import
 from sahel_timeline.store.load import load_store
 
 DATA = Path(__file__).parent / "data" / "acled"
@@ -41,7 +46,7 @@ def run(*args: str):
 def import_into(target: Path, *names: str, **options):
     return run_acled_import(
         [DATA / name for name in names], target,
-        selection=options.pop("selection", acled.RowSelection()),
+        selection=options.pop("selection", acled_events.RowSelection()),
         imported_on=options.pop("imported_on", TODAY), now=TODAY, **options,
     )  # fmt: skip
 
@@ -58,11 +63,11 @@ def entries_of(path: Path) -> dict:
 @pytest.mark.parametrize(
     ("name", "layout"),
     [
-        ("legacy.csv", acled.LAYOUT_LEGACY),
-        ("y2020.csv", acled.LAYOUT_2019),
-        ("monadic.csv", acled.LAYOUT_MONADIC),
-        ("current.csv", acled.LAYOUT_CURRENT),
-        ("api-text-inter.csv", acled.LAYOUT_CURRENT),
+        ("legacy.csv", acled_rows.LAYOUT_LEGACY),
+        ("y2020.csv", acled_rows.LAYOUT_2019),
+        ("monadic.csv", acled_rows.LAYOUT_MONADIC),
+        ("current.csv", acled_rows.LAYOUT_CURRENT),
+        ("api-text-inter.csv", acled_rows.LAYOUT_CURRENT),
     ],
 )
 def test_each_layout_is_recognised_from_its_header_and_every_row_read(name, layout):
@@ -73,8 +78,8 @@ def test_each_layout_is_recognised_from_its_header_and_every_row_read(name, layo
 
 
 def test_columns_are_found_by_name_not_position():
-    header = list(reversed(acled.REQUIRED_COLUMNS))
-    layout = acled.detect_layout(["Unnamed: 0", *header])
+    header = list(reversed(acled_rows.REQUIRED_COLUMNS))
+    layout = acled_rows.detect_layout(["Unnamed: 0", *header])
     assert layout.columns["event_id_cnty"] == len(header)  # last, after the index column
 
 
@@ -89,7 +94,7 @@ def test_an_incomplete_header_is_an_error_naming_the_missing_columns():
 
 def test_a_file_that_is_not_an_acled_export_is_refused_clearly():
     with pytest.raises(SahelError, match="not an ACLED export"):
-        acled.read_acled_text("id,name\n1,x\n", "other.csv")
+        acled_rows.read_acled_text("id,name\n1,x\n", "other.csv")
 
 
 def test_bad_rows_are_reported_by_line_and_the_good_rows_kept():
@@ -109,11 +114,11 @@ def test_bad_rows_are_reported_by_line_and_the_good_rows_kept():
 
 @pytest.mark.parametrize("text", ["22 February 2019", "2019-02-22", "22-Feb-19", "22 Feb 2019"])
 def test_the_date_forms_of_acled_files_are_read(text):
-    assert acled.parse_acled_date(text) == dt.date(2019, 2, 22)
+    assert acled_rows.parse_acled_date(text) == dt.date(2019, 2, 22)
 
 
 def test_a_two_digit_year_of_the_nineties_is_not_read_as_the_2090s():
-    assert acled.parse_acled_date("6-Oct-97") == dt.date(1997, 10, 6)
+    assert acled_rows.parse_acled_date("6-Oct-97") == dt.date(1997, 10, 6)
 
 
 def test_numeric_and_text_inter_codes_classify_actors_alike():
@@ -121,10 +126,10 @@ def test_numeric_and_text_inter_codes_classify_actors_alike():
     assert [a.inter for a in text.actors] == [2, 1]
 
 
-def _entry(name: str, event_id: str) -> acled.ImportedEntry:
-    events, _, _ = acled.merge_records(read_acled_file(DATA / name).records)
+def _entry(name: str, event_id: str) -> acled_entries.ImportedEntry:
+    events, _, _ = acled_events.merge_records(read_acled_file(DATA / name).records)
     event = next(e for e in events if e.record.event_id == event_id)
-    return acled.event_to_entry(event, name)
+    return acled_entries.event_to_entry(event, name)
 
 
 def test_time_precision_1_is_the_day_2_the_midpoint_with_its_margin_3_the_month():
@@ -157,7 +162,7 @@ def test_location_columns_are_mapped():
 def test_zero_fatalities_is_left_unknown_and_said_so_never_a_confirmed_zero():
     fields = _entry("current.csv", "MLI90002").fields
     assert "killed" not in fields
-    assert acled.ZERO_FATALITIES_TAG in fields["tags"]
+    assert acled_entries.ZERO_FATALITIES_TAG in fields["tags"]
     assert "none or no information" in fields["notes"]
 
 
@@ -182,7 +187,7 @@ def test_id_is_derived_from_event_id_cnty_and_acleds_id_kept():
 # --- actors -------------------------------------------------------------------------------
 
 
-def _perpetrators(entry: acled.ImportedEntry) -> list[tuple[str, str]]:
+def _perpetrators(entry: acled_entries.ImportedEntry) -> list[tuple[str, str]]:
     return [(spec.id, status) for spec, status in entry.perpetrators]
 
 
@@ -231,10 +236,10 @@ def test_no_imported_status_is_ever_claimed(tmp_path):
 def test_groups_the_registry_knows_are_referred_to_not_added_again():
     registry = load_store([CURATED], TODAY).registry
     specs = [
-        acled.group_for_name("JNIM: Group for Support of Islam and Muslims"),
-        acled.group_for_name("MUJAO: Movement for Unity and Jihad in West Africa"),
+        acled_actors.group_for_name("JNIM: Group for Support of Islam and Muslims"),
+        acled_actors.group_for_name("MUJAO: Movement for Unity and Jihad in West Africa"),
     ]
-    references, added = acled.resolve_groups(specs, registry)
+    references, added = acled_actors.resolve_groups(specs, registry)
     assert references["jnim"] == "jnim"
     assert [spec.id for spec in added] == ["mujao"]  # its parent al-mourabitoun is known
 
@@ -259,14 +264,16 @@ def test_groups_the_registry_knows_are_referred_to_not_added_again():
 def test_event_types_of_both_taxonomies_map_to_tactics_and_targets(
     event_type, sub_event_type, tactics, targets
 ):
-    assert acled.event_type_mapping(event_type, sub_event_type) == (tactics, targets)
+    assert acled_event_types.event_type_mapping(event_type, sub_event_type) == (tactics, targets)
 
 
 def test_every_mapped_tactic_and_target_is_in_the_vocabulary():
     from sahel_timeline.vocab import TACTICS, TARGETS
 
-    mappings = list(acled.LEGACY_EVENT_TYPES.values())
-    mappings += [m for subtypes in acled.CURRENT_EVENT_TYPES.values() for m in subtypes.values()]
+    mappings = list(acled_event_types.LEGACY_EVENT_TYPES.values())
+    mappings += [
+        m for subtypes in acled_event_types.CURRENT_EVENT_TYPES.values() for m in subtypes.values()
+    ]
     for tactics, targets in mappings:
         assert set(tactics) <= set(TACTICS) and set(targets) <= set(TARGETS)
 
@@ -275,7 +282,7 @@ def test_every_mapped_tactic_and_target_is_in_the_vocabulary():
 
 
 def test_monadic_rows_merge_into_one_event_with_every_actor_and_fatalities_once():
-    events, merged, disagreements = acled.merge_records(
+    events, merged, disagreements = acled_events.merge_records(
         read_acled_file(DATA / "monadic.csv").records
     )
     assert disagreements == []
@@ -286,7 +293,7 @@ def test_monadic_rows_merge_into_one_event_with_every_actor_and_fatalities_once(
         "Ansaroul Islam", "Military Forces of Burkina Faso (2015-2022)",
         "VDP: Volunteers for the Defense of the Homeland",
     ]  # fmt: skip
-    entry = acled.event_to_entry(clash, "monadic.csv")
+    entry = acled_entries.event_to_entry(clash, "monadic.csv")
     assert entry.fields["killed"] == 11
     assert _perpetrators(entry) == [("ansaroul-islam", "attributed")]
 
@@ -358,7 +365,7 @@ def test_a_revised_export_updates_its_entries_in_place_by_id(tmp_path):
     with revised.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     summary = run_acled_import(
-        [revised], target, selection=acled.RowSelection(), imported_on=TODAY, now=TODAY
+        [revised], target, selection=acled_events.RowSelection(), imported_on=TODAY, now=TODAY
     )
     assert summary.plan is not None and summary.plan.updated == ["acled-mli90001"]
     entries = entries_of(target)
@@ -422,8 +429,11 @@ def test_an_empty_flow_list_is_opened_and_a_full_flow_list_refused(tmp_path):
 def test_an_import_that_would_break_the_store_writes_nothing(tmp_path, monkeypatch):
     target = tmp_path / "store.yaml"
     target.write_text(HAND_WRITTEN, encoding="utf-8")
-    broken = {**acled.CURRENT_EVENT_TYPES, "Battles": {"Armed clash": (("no-such-tactic",), ())}}
-    monkeypatch.setattr(acled, "CURRENT_EVENT_TYPES", broken)
+    broken = {
+        **acled_event_types.CURRENT_EVENT_TYPES,
+        "Battles": {"Armed clash": (("no-such-tactic",), ())},
+    }
+    monkeypatch.setattr(acled_event_types, "CURRENT_EVENT_TYPES", broken)
     with pytest.raises(SahelError, match="unknown-tactic"):
         import_into(target, "current.csv")
     assert target.read_text(encoding="utf-8") == HAND_WRITTEN
@@ -515,7 +525,7 @@ def test_ten_thousand_rows_import(tmp_path):
     target = tmp_path / "big.yaml"
     started = time.perf_counter()
     summary = run_acled_import(
-        [big], target, selection=acled.RowSelection(), imported_on=TODAY, now=TODAY
+        [big], target, selection=acled_events.RowSelection(), imported_on=TODAY, now=TODAY
     )
     elapsed = time.perf_counter() - started
     assert summary.plan is not None and len(summary.plan.imported) == 10_000

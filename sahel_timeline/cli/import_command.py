@@ -35,14 +35,16 @@ class GoneAction(str, Enum):
 
 
 if TYPE_CHECKING:
-    from sahel_timeline.importers.acled import ProgressCallback, RowSelection
+    from sahel_timeline.importers.acled.events import RowSelection
+    from sahel_timeline.importers.acled.rows import ProgressCallback
 
 
 def _selection(
     countries: list[str], since: str | None, until: str | None, event_types: list[str]
 ) -> RowSelection:
     # The importer is imported here, not at the top: other commands should not pay for it.
-    from sahel_timeline.importers.acled import RowSelection, known_event_types
+    from sahel_timeline.importers.acled.event_types import known_event_types
+    from sahel_timeline.importers.acled.events import RowSelection
 
     now = today()
     codes = set()
@@ -149,7 +151,7 @@ def import_acled(
     """
     from rich.progress import Progress
 
-    from sahel_timeline.importers.acled_import import run_acled_import
+    from sahel_timeline.importers.acled.pipeline import run_acled_import
 
     selection = _selection(country or [], since, until, event_type or [])
     console = stderr_console()

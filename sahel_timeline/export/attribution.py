@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sahel_timeline.importers.acled import ACLED_PUBLISHER, ACLED_URL, EXTENSION_KEY
+from sahel_timeline.importers.acled.entries import ACLED_PUBLISHER, ACLED_URL, EXTENSION_KEY
 from sahel_timeline.model import Incident
 
 ATTRIBUTION_COLUMN = "attribution"  # the CSV column that carries the line

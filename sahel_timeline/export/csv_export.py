@@ -22,8 +22,8 @@ from sahel_timeline.export.attribution import (
     is_acled_entry,
 )
 from sahel_timeline.export.escaping import neutralise_formula
-from sahel_timeline.importers.acled import ACLED_PUBLISHER, acled_notes
-from sahel_timeline.importers.acled import EXTENSION_KEY as ACLED_EXTENSION
+from sahel_timeline.importers.acled.entries import ACLED_PUBLISHER, acled_notes
+from sahel_timeline.importers.acled.entries import EXTENSION_KEY as ACLED_EXTENSION
 from sahel_timeline.model import Figure, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.reports.labels import group_label, source_title_label

@@ -30,15 +30,14 @@ import yaml
 from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding, count_by_severity
-from sahel_timeline.importers.acled import (
+from sahel_timeline.importers.acled.actors import GroupSpec, resolve_groups
+from sahel_timeline.importers.acled.entries import (
     EXTENSION_KEY,
     ID_PREFIX,
-    Coverage,
-    GroupSpec,
     ImportedEntry,
     acled_citation,
-    resolve_groups,
 )
+from sahel_timeline.importers.acled.events import Coverage
 from sahel_timeline.model import FileContent, FuzzyDate, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.safe_write import write_files_atomically

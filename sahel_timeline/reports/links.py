@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sahel_timeline.importers.acled import EXTENSION_KEY
+from sahel_timeline.importers.acled.entries import EXTENSION_KEY
 from sahel_timeline.model import Incident, add_figures
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.reports.labels import date_label, group_label

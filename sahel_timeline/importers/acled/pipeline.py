@@ -13,18 +13,20 @@ from pathlib import Path
 
 from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import SahelError
-from sahel_timeline.importers.acled import (
-    AcledFile,
+from sahel_timeline.importers.acled.actors import slugify
+from sahel_timeline.importers.acled.entries import event_to_entry
+from sahel_timeline.importers.acled.events import (
     Coverage,
-    ProgressCallback,
     RowDisagreement,
-    RowProblem,
     RowSelection,
-    event_to_entry,
-    is_semicolon_resave,
     merge_records,
+)
+from sahel_timeline.importers.acled.rows import (
+    AcledFile,
+    ProgressCallback,
+    RowProblem,
+    is_semicolon_resave,
     read_acled_text,
-    slugify,
 )
 from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
 from sahel_timeline.safe_write import writable_target
