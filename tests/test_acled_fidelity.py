@@ -570,7 +570,7 @@ def test_link_text_names_each_curated_incident_and_its_links(tmp_path):
 def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     """A new file is validated from the nodes made with its text, not by parsing it again:
     both must give the same entries, groups, positions and findings."""
-    from sahel_timeline.importers import store_writer
+    from sahel_timeline.importers.acled import store_text
     from sahel_timeline.registry import GroupRegistry
     from sahel_timeline.store.load import load_file_bytes
     from sahel_timeline.store.validate import validate_document
@@ -584,10 +584,10 @@ def test_a_new_files_nodes_validate_exactly_as_its_written_text_reads(tmp_path):
     specs = [spec for entry in entries for spec, _ in entry.perpetrators]
     specs += [spec for entry in entries for spec in entry.target_groups]
     _, added = acled_actors.resolve_groups(specs, GroupRegistry())
-    edit = store_writer.FileEdit(tmp_path / "new.yaml", None)
+    edit = store_text.FileEdit(tmp_path / "new.yaml", None)
     edit.append_groups = [(spec, list(spec.acled_names)) for spec in added]
     edit.append_entries = entries
-    text, root = store_writer.new_file_document(edit, {s.id: s.id for s in added}, "2025-01-15")
+    text, root = store_text.new_file_document(edit, {s.id: s.id for s in added}, "2025-01-15")
     from_nodes = validate_document(root, "new.yaml")
     from_text = load_file_bytes(text.encode("utf-8"), "new.yaml")
     assert from_nodes.findings == from_text.findings == []

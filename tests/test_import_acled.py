@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
 from sahel_timeline.errors import SahelError
-from sahel_timeline.importers import store_writer
 from sahel_timeline.importers.acled import actors as acled_actors
 from sahel_timeline.importers.acled import entries as acled_entries
 from sahel_timeline.importers.acled import event_types as acled_event_types
 from sahel_timeline.importers.acled import events as acled_events
 from sahel_timeline.importers.acled import rows as acled_rows
+from sahel_timeline.importers.acled import store_text
 from sahel_timeline.importers.acled.pipeline import read_acled_file, run_acled_import
 from sahel_timeline.store.load import load_store
 
@@ -455,7 +455,7 @@ def test_a_failed_write_leaves_the_original_file_and_no_temporary_file(tmp_path,
 
 def test_strings_are_escaped_so_any_text_stays_one_yaml_string(tmp_path):
     nasty = 'a "quote", a # hash, a: colon, *alias &anchor !tag\n{flow} [list] \u2028 \x85 end'
-    rendered = store_writer.yaml_scalar(nasty)
+    rendered = store_text.yaml_scalar(nasty)
     from sahel_timeline.store.loader import parse_yaml_text
 
     root, findings = parse_yaml_text(f"key: {rendered}\n", "x")

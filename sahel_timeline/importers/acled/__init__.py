@@ -7,10 +7,11 @@
    export repeats an event once per actor);
 3. `entries` maps an event to an `ImportedEntry`: store fields in order, with perpetrators
    as `GroupSpec`s that `actors.resolve_groups` later matches against a registry;
-4. `pipeline` runs the whole import (`run_acled_import`), and the store writer merges the
-   entries into a store.
+4. `store_merge` plans the entries' merge into a store (new, updated, gone) and writes it,
+   through `store_text`, which renders entries as YAML and edits a store file's text in
+   place; `pipeline` runs the whole import (`run_acled_import`).
 
 The mapping tables (`actors`, `event_types` of both taxonomies) are documented in
-docs/acled-import.md. Everything but `pipeline` and the writer is pure: no terminal, no
-file writing.
+docs/acled-import.md. Everything before `store_merge` is pure: no terminal, no file
+writing.
 """

@@ -28,7 +28,8 @@ from sahel_timeline.importers.acled.rows import (
     is_semicolon_resave,
     read_acled_text,
 )
-from sahel_timeline.importers.store_writer import GONE_TAG, ImportPlan, plan_import, write_plan
+from sahel_timeline.importers.acled.store_merge import ImportPlan, plan_import, write_plan
+from sahel_timeline.importers.acled.store_text import GONE_TAG
 from sahel_timeline.safe_write import writable_target
 from sahel_timeline.store.memory import collector_paused
 
