@@ -487,6 +487,14 @@ def select_rows(
 ) -> list[tuple[int, int, str | None]]:
     """(row_id, file_id, record) of what `query` selects, in its order; the record is None
     unless `records` asks for it."""
+    return stream_rows(connection, query, registry, records=records).fetchall()
+
+
+def stream_rows(
+    connection: sqlite3.Connection, query: Query, registry: GroupRegistry, *, records: bool
+) -> sqlite3.Cursor:
+    """`select_rows` as a cursor: SQLite hands over the first rows in date order as soon as
+    it finds them (the start-day index gives that order), before it has read the rest."""
     where, params = filter_sql(query.filter, registry, longest_span(connection))
     record = "i.record" if records else "NULL"
     sql = (
@@ -496,7 +504,14 @@ def select_rows(
     if query.limit is not None:
         sql += " LIMIT ?"
         params.append(max(query.limit, 0))
-    return connection.execute(sql, params).fetchall()
+    return connection.execute(sql, params)
+
+
+def count_rows(connection: sqlite3.Connection, flt: Filter, registry: GroupRegistry) -> int:
+    """How many entries `flt` keeps."""
+    where, params = filter_sql(flt, registry, longest_span(connection))
+    [(count,)] = connection.execute(f"SELECT count(*) FROM {_FROM} WHERE {where}", params)
+    return int(count)
 
 
 # --- queries over a list of incidents ------------------------------------------------------------
