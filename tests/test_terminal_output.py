@@ -218,3 +218,46 @@ def test_show_never_cuts_a_url_and_links_it_on_a_terminal(tmp_path: Path) -> Non
     _, screen = run_in_terminal(args, environment(tmp_path, SAHEL_TIMELINE_NO_PAGER="1"), 80)
     assert "\x1b]8;id=" in screen and f";{LONG_URL}\x1b\\" in screen  # OSC 8 hyperlink
     assert LONG_URL in screen.replace("\r\n", "\n")
+
+
+def test_the_timeline_writes_its_first_entries_before_it_has_read_the_last(
+    tmp_path: Path, big_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen of a long timeline does not wait for the whole result: entries are
+    fetched from the store's database and built as they are written."""
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    import sahel_timeline.store.load as store_module
+    from sahel_timeline.engine.query import Query
+    from sahel_timeline.render.timeline_view import TimelineFooter, render_timeline
+    from sahel_timeline.store.load import load_store
+
+    store = load_store([big_store], dt.date(2026, 11, 21))
+    built: list[str] = []
+    real = store_module.decode_incident
+    monkeypatch.setattr(
+        store_module, "decode_incident", lambda text, file: built.append(file) or real(text, file)
+    )
+    monkeypatch.setattr(store_module._LazyIncidents, "_FETCH", 16)
+    entries = store.select_lazily(Query())
+    built_at_first_write: list[int] = []
+
+    fetched_at_first_write: list[int] = []
+
+    class Screen(io.StringIO):
+        def write(self, text: str) -> int:
+            if not built_at_first_write:
+                built_at_first_write.append(len(built))
+                fetched_at_first_write.append(len(entries._rows))  # rows read from SQLite
+            return super().write(text)
+
+    screen = Screen()
+    console = Console(file=screen, width=100, color_system=None)
+    render_timeline([("", entries)], store.registry, TimelineFooter(600), console)
+    assert built_at_first_write[0] < 100  # one batch of entries, not 600
+    assert fetched_at_first_write[0] < 100
+    assert len(built) == 600
+    assert "600 incidents and 0 milestones shown" in screen.getvalue()

@@ -39,6 +39,7 @@ from sahel_timeline.safe_write import (
     writable_target,
     write_file_atomically,
 )
+from sahel_timeline.store.memory import collector_paused
 from sahel_timeline.visible import visible_line
 
 OUTPUT_PANEL = "Output"
@@ -154,23 +155,26 @@ def export(
             raise fail(f"{visible_line(str(target))} exists; use --force to overwrite it")
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
-    incidents = loaded.select(query)
-    context = ExportContext(
-        title=title,
-        now=query.now,
-        generated_on=_generation_day(),
-        filter_lines=tuple(query_request.describe(query, loaded.registry)),
-        since=query.filter.since,
-        until=query.filter.until,
-        order=query.sort + (", reversed" if query.reverse else ""),
-        options=ExportOptions(
-            columns=cast(CsvColumns, _value(columns)),
-            raw=raw,
-            bom=bom,
-            timeline_group=cast(TimelineGroup, _value(tl_group)),
-        ),
-    )
-    written = spec(incidents, loaded.registry, context)
+    # Thousands of entries built and written at once, with no reference cycle among them:
+    # the cyclic collector would only walk them again and again.
+    with collector_paused():
+        incidents = loaded.select(query)
+        context = ExportContext(
+            title=title,
+            now=query.now,
+            generated_on=_generation_day(),
+            filter_lines=tuple(query_request.describe(query, loaded.registry)),
+            since=query.filter.since,
+            until=query.filter.until,
+            order=query.sort + (", reversed" if query.reverse else ""),
+            options=ExportOptions(
+                columns=cast(CsvColumns, _value(columns)),
+                raw=raw,
+                bom=bom,
+                timeline_group=cast(TimelineGroup, _value(tl_group)),
+            ),
+        )
+        written = spec(incidents, loaded.registry, context)
     notice = spec.notice_for(incidents)
     if notice:
         stderr_console().print(Text(notice))

@@ -65,13 +65,12 @@ def timeline(
     loaded = open_store(store, query_request.now)
     query = query_request.build(loaded.registry, environ())
     # Built as they are written: the first screen does not wait for the last entry.
-    matched = loaded.select_lazily(query, apply_limit=False)
-    shown = matched[: query.limit] if query.limit is not None else matched
+    shown = loaded.select_lazily(query)
     footer = TimelineFooter(
         total_in_store=loaded.incident_count,
         filters=query_request.describe(query, loaded.registry),
         order=_order_description(query),
-        matched=len(matched),
+        matched=loaded.count(query) if query.limit is not None else None,
         dates_read=query_request.date_readings(query.now or today(query_request.now)),
     )
     by = str(group_by.value)

@@ -99,19 +99,18 @@ def export_csv(
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
+    empty: Cell = ("", False)
     for incident in incidents:
         row = row_of(incident, registry)
         if attribution and is_acled_entry(incident):
             row[ATTRIBUTION_COLUMN] = _text(attribution)
-        writer.writerow(
-            [_cell(*row.get(column, ("", False)), raw=options.raw) for column in columns]
-        )
+        cells = [row.get(column, empty) for column in columns]
+        if options.raw:
+            writer.writerow([value for value, _ in cells])
+        else:
+            writer.writerow([neutralise_formula(value) if text else value for value, text in cells])
     text = buffer.getvalue()
     return BOM + text if options.bom else text
-
-
-def _cell(value: str, is_text: bool, *, raw: bool) -> str:
-    return neutralise_formula(value) if is_text and not raw else value
 
 
 def _text(value: str | None) -> Cell:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -113,8 +114,8 @@ def render_timeline(
     for heading, entries in sections:
         if heading:
             console.print(_heading(heading, entries))
-        for first in range(0, len(entries), ENTRIES_PER_WRITE):
-            batch = list(entries[first : first + ENTRIES_PER_WRITE])
+        remaining = iter(entries)  # read as written: a lazy sequence fetches as it goes
+        while batch := list(itertools.islice(remaining, ENTRIES_PER_WRITE)):
             shown.add(batch)
             console.print(_EntryBatch(batch, registry, styles, layout), crop=False)
     if shown.total:

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import itertools
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -141,8 +142,12 @@ class Store:
         if not apply_limit and query.limit is not None:
             query = dataclasses.replace(query, limit=None)
         return _LazyIncidents(
-            self, lambda: engine.select_rows(self._connection, query, self.registry, records=False)
+            self, lambda: engine.stream_rows(self._connection, query, self.registry, records=False)
         )
+
+    def count(self, query: Query) -> int:
+        """How many entries `query`'s filter keeps (its limit aside)."""
+        return engine.count_rows(self._connection, query.filter, self.registry)
 
     def _rows(
         self, sql: str, params: Sequence[object] = ()
@@ -180,17 +185,39 @@ _ORDER = "ORDER BY f.position, i.seq"
 
 
 class _LazyIncidents(Sequence[Incident]):
-    """The incidents of a query's rows, each built when it is read (and not kept)."""
+    """The incidents of a query's rows, each built when it is read (and not kept). The rows
+    themselves are fetched as they are needed: the first entries can be written before the
+    database has found the last ones; `len` fetches them all."""
+
+    _FETCH = 256  # rows fetched at a time
 
     def __init__(
         self,
         store: Store,
-        ask: Callable[[], list[tuple[int, int, str | None]]],
+        ask: Callable[[], Iterable[tuple[int, int, str | None]]],
         rows: list[tuple[int, int, str | None]] | None = None,
     ) -> None:
         self._store = store
         self._ask = ask
-        self._rows = ask() if rows is None else rows
+        self._rows: list[tuple[int, int, str | None]] = [] if rows is None else rows
+        self._pending: sqlite3.Cursor | Iterator[tuple[int, int, str | None]] | None = (
+            iter(ask()) if rows is None else None
+        )
+
+    def _fetch(self, count: int | None) -> None:
+        """Fetch rows until `count` are held (every row for None) or none are left."""
+        while self._pending is not None and (count is None or len(self._rows) < count):
+            if isinstance(self._pending, sqlite3.Cursor):
+                more = self._pending.fetchmany(self._FETCH)
+            else:
+                more = list(itertools.islice(self._pending, self._FETCH))
+            if not more:
+                self._pending = None
+            self._rows += more
+
+    def _all_rows(self) -> list[tuple[int, int, str | None]]:
+        self._fetch(None)
+        return self._rows
 
     @overload
     def __getitem__(self, position: int) -> Incident: ...
@@ -200,7 +227,8 @@ class _LazyIncidents(Sequence[Incident]):
 
     def __getitem__(self, position: int | slice) -> Incident | Sequence[Incident]:
         if isinstance(position, slice):
-            return _LazyIncidents(self._store, self._ask, self._rows[position])
+            return _LazyIncidents(self._store, self._ask, self._all_rows()[position])
+        self._fetch(None if position < 0 else position + 1)
         try:
             return self._store._incident(*self._rows[position])
         except (RecordError, sqlite3.DatabaseError):
@@ -209,11 +237,20 @@ class _LazyIncidents(Sequence[Incident]):
         # A damaged record: the store is read again and the query asked again (new rows).
         fresh = self._store._reload()
         self._store.__dict__.update(fresh.__dict__)
-        self._rows = self._ask()
+        self._rows, self._pending = list(self._ask()), None
         return self._store._incident(*self._rows[position])
 
+    def __iter__(self) -> Iterator[Incident]:
+        position = 0
+        while True:
+            self._fetch(position + 1)
+            if position >= len(self._rows):
+                return
+            yield self[position]
+            position += 1
+
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._all_rows())
 
 
 class _IncidentsById(Mapping[str, Incident]):
