@@ -642,11 +642,12 @@ def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:
     connection = engine.memory_database()
     objects: dict[int, Incident] = {}
     names = []
-    for position, content in enumerate(contents):
-        names.append(content.file)
-        file_id = engine.file_row_id(connection, content.file, position)
-        row_ids = engine.insert_file_rows(connection, file_id, content, records=False)
-        objects.update(zip(row_ids, content.incidents, strict=True))
+    with _write_transaction(connection):  # one transaction, not one per row
+        for position, content in enumerate(contents):
+            names.append(content.file)
+            file_id = engine.file_row_id(connection, content.file, position)
+            row_ids = engine.insert_file_rows(connection, file_id, content, records=False)
+            objects.update(zip(row_ids, content.incidents, strict=True))
     return _store_on(connection, names, now, objects, None, None)
 
 
