@@ -272,14 +272,15 @@ def insert_incidents(
             for position, p in enumerate(incident.perpetrators)
         ),
     )
-    connection.executemany(
-        "INSERT INTO target_groups VALUES (?, ?, ?)",
-        (
-            (row_id, position, group)
-            for row_id, incident in zip(row_ids, incidents, strict=True)
-            for position, group in enumerate(incident.target_groups)
-        ),
-    )
+    for table, field in (("target_groups", "target_groups"), ("related", "related")):
+        connection.executemany(
+            f"INSERT INTO {table} VALUES (?, ?, ?)",
+            (
+                (row_id, position, value)
+                for row_id, incident in zip(row_ids, incidents, strict=True)
+                for position, value in enumerate(getattr(incident, field))
+            ),
+        )
     connection.executemany(
         "INSERT INTO labels VALUES (?, ?, ?)",
         (
@@ -291,14 +292,6 @@ def insert_incidents(
             for value in values
         ),
     )  # fmt: skip
-    connection.executemany(
-        "INSERT INTO related VALUES (?, ?, ?)",
-        (
-            (row_id, position, related)
-            for row_id, incident in zip(row_ids, incidents, strict=True)
-            for position, related in enumerate(incident.related)
-        ),
-    )
     connection.executemany(
         "INSERT INTO incident_text (rowid, title, summary, notes, place, sources) "
         "VALUES (?, ?, ?, ?, ?, ?)",
