@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -17,13 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from sahel_timeline.cli.app import app
+from sahel_timeline.engine.cache import Cache
 from sahel_timeline.errors import SahelError
 from sahel_timeline.importers.acled import actors as acled_actors
 from sahel_timeline.importers.acled import entries as acled_entries
 from sahel_timeline.importers.acled import event_types as acled_event_types
 from sahel_timeline.importers.acled import events as acled_events
 from sahel_timeline.importers.acled import rows as acled_rows
-from sahel_timeline.importers.acled import store_text
+from sahel_timeline.importers.acled import store_merge, store_text
 from sahel_timeline.importers.acled.pipeline import read_acled_file, run_acled_import
 from sahel_timeline.store.load import load_store
 
@@ -510,6 +512,48 @@ def test_dry_run_writes_nothing(tmp_path):
     result = run("import-acled", str(DATA / "current.csv"), "--into", str(target), "--dry-run")
     assert result.exit_code == 0 and "dry run" in result.output
     assert not target.exists()
+
+
+def _cache_rows(cache: Cache, store: Path) -> dict[str, list]:
+    """What the store's cache database holds for its files (their stat aside)."""
+    connection = sqlite3.connect(cache.database_path([store]))
+    try:
+        tables = ("incidents", "perpetrators", "target_groups", "labels", "related",
+                  "incident_text", "groups", "findings", "unloaded_ids")  # fmt: skip
+        rows = {table: connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+                for table in tables}  # fmt: skip
+        rows["files"] = connection.execute("SELECT name, position, sha256 FROM files").fetchall()
+        return rows
+    finally:
+        connection.close()
+
+
+def test_a_refused_or_dry_run_import_leaves_the_cache_as_it_was(tmp_path, monkeypatch):
+    # The result is checked in the cache database, where the new rows wait for the file to
+    # be written: a refusal or a dry run takes them back out.
+    cache = Cache(tmp_path / "cache")
+    target = tmp_path / "acled.yaml"
+    import_into(target, "current.csv", cache=cache)
+    written, cached = target.read_bytes(), _cache_rows(cache, target)
+    import_into(target, "legacy.csv", cache=cache, dry_run=True)
+    assert target.read_bytes() == written and _cache_rows(cache, target) == cached
+
+    resolve = acled_actors.resolve_groups
+
+    def unknown_groups(specs, registry):
+        references, _ = resolve(specs, registry)
+        return dict.fromkeys(references, "no-such-group"), []
+
+    monkeypatch.setattr(store_merge, "resolve_groups", unknown_groups)
+    with pytest.raises(SahelError, match=r"would add .* error"):
+        import_into(target, "legacy.csv", cache=cache)
+    assert target.read_bytes() == written and _cache_rows(cache, target) == cached
+    monkeypatch.undo()
+    # The next query answers from the files; the next import is not kept waiting.
+    assert load_store([target], TODAY, cache).incidents == load_store([target], TODAY).incidents
+    import_into(target, "legacy.csv", cache=cache)
+    assert load_store([target], TODAY, cache).incidents == load_store([target], TODAY).incidents
+    assert "acled-mli90102" in entries_of(target)
 
 
 def test_ten_thousand_rows_import(tmp_path):

@@ -553,7 +553,7 @@ def _load_through(
     files: list[Path],
     now: dt.date,
     progress: LoadProgress | None,
-    reload: Callable[[], Store],
+    reload: Callable[[], Store] | None,
 ) -> Store:
     """The store, its rows in `connection` brought up to date file by file."""
     digests = [_refresh_file(connection, path, position, progress)
@@ -635,6 +635,90 @@ def remember_written_files(
         pass  # the cache is optional: the next command reads the files
     finally:
         connection.close()
+
+
+class StoreUpdate:
+    """A store's cache database, for writing some of the store's files: the store as it is
+    (`before`, read through the cache as a query would), then the store as the new files
+    would leave it (`stage`: their rows replace the files' rows and the rules that span
+    records are asked there, in one write transaction, so that their incidents are written
+    once), and at last `commit` once the files are written, or `rollback`, which leaves the
+    database as `before` found it."""
+
+    def __init__(self, connection: sqlite3.Connection, before: Store) -> None:
+        self._connection = connection
+        self.before = before
+        self.before_findings = before.findings  # read now: `stage` changes the rows
+        self._staged = False
+
+    @classmethod
+    def open(
+        cls, store_path: Path, files: Sequence[Path], now: dt.date, cache: Cache
+    ) -> StoreUpdate | None:
+        """The update of the store at `store_path` (its files `files`, maybe none yet);
+        None when its cache database cannot be used (the caller goes without it)."""
+        connection = cache.connect([store_path])
+        if connection is None:
+            return None
+        _OPENED.append(connection)
+        try:
+            before = _load_through(connection, list(files), now, None, None)
+            before.incidents  # noqa: B018 - every record read now, a damaged one found here
+            return cls(connection, before)
+        except (sqlite3.DatabaseError, RecordError) as error:
+            connection.close()
+            if not (isinstance(error, sqlite3.OperationalError) and _busy(error)):
+                cache.discard([store_path])
+            return None
+
+    def stage(self, contents: Mapping[Path, FileContent], now: dt.date) -> Store:
+        """The store with `contents` in place of (or after) its files, in the database, in
+        a write transaction left open for `commit` or `rollback`."""
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        self._staged = True
+        positions = dict(connection.execute("SELECT name, position FROM files").fetchall())
+        names = list(self.before.files)
+        for path, content in contents.items():
+            name = str(path)
+            if name not in names:  # a new file comes after the store's files
+                positions[name] = len(names)
+                names.append(name)
+            file_id = engine.file_row_id(connection, name, positions[name])
+            engine.delete_file_rows(connection, file_id)
+            engine.insert_file_rows(connection, file_id, content)
+        return _store_on(connection, names, now, None, None, None)
+
+    def commit(self, written: Mapping[Path, bytes]) -> None:
+        """Record what proves the files just written unchanged (`written`: their bytes) and
+        end the transaction; the cache is optional: a failure leaves the database as it was
+        and the next command reads the files."""
+        try:
+            for path, data in written.items():
+                started = time.time_ns()  # before the stat: a write after it makes it differ
+                _record_stat(
+                    self._connection, str(path), file_status(path), content_hash(data), started
+                )
+            self._connection.execute("COMMIT")
+            self._staged = False
+        except sqlite3.Error:
+            pass
+        finally:
+            self.close()
+
+    def rollback(self) -> None:
+        """Undo `stage` (nothing to undo without it) and close the database."""
+        self.close()
+
+    def close(self) -> None:
+        try:
+            if self._staged:
+                self._staged = False
+                self._connection.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        finally:
+            self._connection.close()
 
 
 def assemble_store(contents: Iterable[FileContent], now: dt.date) -> Store:

@@ -193,7 +193,10 @@ def _run_import(
         new_file_name=new_file_name(csv_paths), coverage=Coverage.of(records, selection),
         gone_action=gone_action, cache=cache,
     )  # fmt: skip
-    if not dry_run:
-        write_plan(summary.plan, cache)
-        summary.written = True
+    try:
+        if not dry_run:
+            write_plan(summary.plan, cache)
+            summary.written = True
+    finally:
+        summary.plan.release()
     return summary

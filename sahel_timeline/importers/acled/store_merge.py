@@ -10,13 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sqlite3
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sahel_timeline.engine.cache import Cache
+from sahel_timeline.engine.record_codec import RecordError
 from sahel_timeline.errors import SahelError
 from sahel_timeline.findings import Finding, count_by_severity
 from sahel_timeline.importers.acled.actors import GroupSpec, resolve_groups
@@ -40,6 +42,8 @@ from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.safe_write import write_files_atomically
 from sahel_timeline.store.load import (
     STORE_SUFFIXES,
+    Store,
+    StoreUpdate,
     assemble_store,
     file_contents_through_cache,
     load_file_bytes,
@@ -70,6 +74,15 @@ class ImportPlan:
     # Group specs made from ACLED names that matched nothing (neither the importer's table
     # nor the store's registry), with the ids of the events that name them.
     unmatched: list[tuple[GroupSpec, list[str]]] = field(default_factory=list)
+    # The changed files' rows, checked in the store's cache database and waiting there for
+    # the files to be written (`write_plan`) or the plan dropped (`release`).
+    pending: StoreUpdate | None = None
+
+    def release(self) -> None:
+        """Drop what the cache holds for a plan that is not written (a dry run)."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.rollback()
 
 
 def _read_text(path: Path) -> tuple[str, bool]:
@@ -157,15 +170,15 @@ def _gone_ids(
     return gone
 
 
-def _refuse_non_store(contents: dict[Path, FileContent]) -> None:
-    for path, content in contents.items():
-        for finding in content.findings:
-            if finding.rule == "missing-key" and "schema_version" in finding.message:
-                raise SahelError(
-                    f"{path}:{finding.line}:{finding.column}: not a sahel-timeline store (it "
-                    "has no schema_version), so nothing was written; import into a store "
-                    "file, a new .yaml file or a folder"
-                )
+def _refuse_non_store(findings: Iterable[Finding]) -> None:
+    """Refuse a file of the store that has no schema_version (`findings`: the files')."""
+    for finding in findings:
+        if finding.rule == "missing-key" and "schema_version" in finding.message:
+            raise SahelError(
+                f"{finding.file}:{finding.line}:{finding.column}: not a sahel-timeline store (it "
+                "has no schema_version), so nothing was written; import into a store "
+                "file, a new .yaml file or a folder"
+            )
 
 
 def plan_import(
@@ -189,16 +202,42 @@ def plan_import(
     """
     files, receiver = _target_files(target, new_file_name)
     originals: dict[Path, tuple[str, bool]] = {path: _read_text(path) for path in files}
-    before_contents: dict[Path, FileContent] = (
-        file_contents_through_cache(target, list(originals), cache)
-        if cache is not None
-        else {
-            path: load_file_bytes(text.encode("utf-8"), str(path))
-            for path, (text, _) in originals.items()
-        }
-    )
-    _refuse_non_store(before_contents)
-    before = assemble_store(before_contents.values(), now)
+    update = StoreUpdate.open(target, files, now, cache) if cache is not None else None
+    try:
+        plan = _plan(entries, target, files, receiver, originals, update, imported_on=imported_on,
+                     now=now, coverage=coverage, gone_action=gone_action, cache=cache)  # fmt: skip
+    except BaseException:
+        if update is not None:
+            update.rollback()
+        raise
+    if update is not None and plan.pending is None:
+        update.rollback()  # nothing staged: only closed
+    return plan
+
+
+def _plan(
+    entries: Sequence[ImportedEntry],
+    target: Path,
+    files: list[Path],
+    receiver: Path,
+    originals: dict[Path, tuple[str, bool]],
+    update: StoreUpdate | None,
+    *,
+    imported_on: dt.date,
+    now: dt.date,
+    coverage: Coverage | None,
+    gone_action: str,
+    cache: Cache | None,
+) -> ImportPlan:
+    before_contents: dict[Path, FileContent] | None = None
+    if update is not None:
+        before, before_findings = update.before, update.before_findings
+        _refuse_non_store(before.errors)
+    else:
+        before_contents = _contents_without_update(target, originals, cache)
+        _refuse_non_store(f for content in before_contents.values() for f in content.findings)
+        before = assemble_store(before_contents.values(), now)
+        before_findings = before.findings
     existing: dict[str, Incident] = {}
     for incident in before.incidents:
         existing.setdefault(incident.id, incident)
@@ -293,8 +332,49 @@ def plan_import(
     if receiver in plan.texts and receiver not in originals:
         plan.new_file = receiver
     if plan.texts:  # nothing to write, nothing to check again
-        _check_result(plan, before_contents, before.findings, now, documents)
+        _check_result(plan, documents, before_findings, _result_checker(
+            target, originals, before_contents, update, plan, now))  # fmt: skip
     return plan
+
+
+def _contents_without_update(
+    target: Path, originals: dict[Path, tuple[str, bool]], cache: Cache | None
+) -> dict[Path, FileContent]:
+    """The store's files' validated contents (through the cache when there is one)."""
+    if cache is not None:
+        return file_contents_through_cache(target, list(originals), cache)
+    return {
+        path: load_file_bytes(text.encode("utf-8"), str(path))
+        for path, (text, _) in originals.items()
+    }
+
+
+def _result_checker(
+    target: Path,
+    originals: dict[Path, tuple[str, bool]],
+    before_contents: dict[Path, FileContent] | None,
+    update: StoreUpdate | None,
+    plan: ImportPlan,
+    now: dt.date,
+) -> Callable[[dict[Path, FileContent]], Store]:
+    """How the store as the import leaves it is assembled from the changed files' contents:
+    in the cache database (where they wait to be written), else in memory."""
+
+    def check(changed: dict[Path, FileContent]) -> Store:
+        if update is not None:
+            try:
+                after = update.stage(changed, now)
+                plan.pending = update
+                return after
+            except (sqlite3.Error, RecordError):
+                update.rollback()  # the cache is optional: check without it
+        if before_contents is None:
+            return assemble_store(
+                {**_contents_without_update(target, originals, None), **changed}.values(), now
+            )
+        return assemble_store({**before_contents, **changed}.values(), now)
+
+    return check
 
 
 def _unmatched_names(
@@ -318,22 +398,19 @@ def _unmatched_names(
 
 def _check_result(
     plan: ImportPlan,
-    before_contents: dict[Path, FileContent],
-    before_findings: list[Finding],
-    now: dt.date,
     documents: dict[Path, Node],
+    before_findings: list[Finding],
+    assemble: Callable[[dict[Path, FileContent]], Store],
 ) -> None:
     """Validate the store as the import leaves it. A changed file is read again from its
     new text; a new file is validated from the nodes made with its text (`rows_document`):
     the same values, without parsing megabytes the importer has just written."""
-    contents = dict(before_contents)
     for path, text in plan.texts.items():
         if path in documents:
             plan.contents[path] = validate_document(documents[path], str(path))
         else:
             plan.contents[path] = load_file_bytes(text.encode("utf-8"), str(path))
-        contents[path] = plan.contents[path]
-    after = assemble_store(contents.values(), now)
+    after = assemble(dict(plan.contents))
     known = Counter(_comparable(f) for f in before_findings if f.is_error)
     new_errors = []
     for finding in after.errors:
@@ -356,11 +433,21 @@ def write_plan(plan: ImportPlan, cache: Cache | None = None) -> None:
     """Write every changed file of the plan, all or none (see `safe_write`): through a
     symlink to its target, keeping its permissions; WriteError when the disk is full or
     the folder read-only, with the store left as it was. With a `cache`, give it each
-    file's validated content, so that the next query or import does not read it again."""
+    file's validated content, so that the next query or import does not read it again
+    (the rows checked in the cache database are kept: the incidents are not written twice)."""
     data = {
         path: (b"\xef\xbb\xbf" if plan.bom.get(path, False) else b"") + text.encode("utf-8")
         for path, text in plan.texts.items()
     }
+    pending, plan.pending = plan.pending, None
+    if pending is not None:
+        try:
+            write_files_atomically(data)
+        except BaseException:
+            pending.rollback()
+            raise
+        pending.commit({path: written for path, written in data.items() if path in plan.contents})
+        return
     write_files_atomically(data)
     if cache is not None and plan.store_path is not None:
         remember_written_files(

@@ -43,11 +43,13 @@ NEW_FILE_HEADER = (
     "# ACLED's terms forbid redistributing its data: keep this file out of public repositories.\n"
 )
 
+# JSON's own string encoder (what json.dumps(text, ensure_ascii=False) calls), without an
+# encoder object around it: the importer writes hundreds of thousands of strings.
+_JSON_STRING = json.encoder.encode_basestring
 # Characters a YAML double-quoted scalar must not hold raw (C1 controls, line and paragraph
 # separators, BOM, non-characters), on top of what JSON already escapes.
-# One encoder for every string (json.dumps with options builds a new one on each call).
-_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode
 _UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_find_unsafe = _UNSAFE_IN_YAML.search
 
 
 # ---------------------------------------------------------------------------------------
@@ -59,9 +61,7 @@ def yaml_scalar(value: Any) -> str:
     """One value as YAML text: strings double-quoted (JSON escapes), numbers plain."""
     if type(value) is str:  # the usual case first
         text = _JSON_STRING(value)
-        if _UNSAFE_IN_YAML.search(text) is None:
-            return text
-        return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text if _find_unsafe(text) is None else _escape_unsafe(text)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -71,6 +71,10 @@ def yaml_scalar(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return yaml_scalar(str(value))
+
+
+def _escape_unsafe(text: str) -> str:
+    return _UNSAFE_IN_YAML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def yaml_flow(value: Any) -> str:
@@ -161,32 +165,33 @@ def flow_and_node(value: Any, line: int, column: int, with_node: bool) -> tuple[
     """`yaml_flow(value)` and, when asked, the node the loader reads from it written at
     `line`, `column` (both in one pass: the importer writes and checks thousands)."""
     if type(value) is str:  # the usual case first
-        text = yaml_scalar(value)
+        text = _JSON_STRING(value)
+        if _find_unsafe(text) is not None:
+            text = _escape_unsafe(text)
         return text, (Scalar(value, False, line, column) if with_node else None)
     if isinstance(value, dict):
         mapping = Mapping(line, column) if with_node else None
         parts = []
         position = column + 1
-        for index, (key, item) in enumerate(value.items()):
-            position += 2 if index else 0
+        for key, item in value.items():
             text, node = flow_and_node(item, line, position + len(key) + 2, with_node)
             if mapping is not None:
                 mapping.keys[key] = Scalar(key, True, line, position)
                 mapping.items[key] = node
-            parts.append(f"{key}: {text}")
-            position += len(key) + 2 + len(text)
+            part = f"{key}: {text}"
+            parts.append(part)
+            position += len(part) + 2  # and the ", " before the next key
         return "{" + ", ".join(parts) + "}", mapping
     if isinstance(value, (list, tuple)):
         sequence = loader.Sequence(line, column) if with_node else None
         parts = []
         position = column + 1
-        for index, item in enumerate(value):
-            position += 2 if index else 0
+        for item in value:
             text, node = flow_and_node(item, line, position, with_node)
             if sequence is not None:
                 sequence.items.append(node)
             parts.append(text)
-            position += len(text)
+            position += len(text) + 2
         return "[" + ", ".join(parts) + "]", sequence
     text = yaml_scalar(value)
     if not with_node:
@@ -201,45 +206,46 @@ def rows_document(
     """The lines of an item rendered from `rows` at `indent` (the dash column), and, when
     asked, the mapping node the loader reads from them when they start at `first_line`."""
     pad = " " * indent
+    leads = (f"{pad}- ", f"{pad}  ", f"{pad}    ")  # the text before a row's key, by depth
+    columns = (indent + 3, indent + 3, indent + 5)  # the column of a row's key, by depth
     lines: list[str] = []
     item = Mapping(first_line, indent + 3)
     block: Mapping | loader.Sequence | None = None
     last_key = ""
-    for offset, row in enumerate(rows):
-        line = first_line + offset
-        column = indent + 1 + 2 * row.depth + (2 if row.depth == 0 else 0)
-        if row.depth < 2:
-            assert row.key is not None
-            lead = f"{pad}- " if row.depth == 0 else f"{pad}  "
-            if row.value is BLOCK:
-                lines.append(f"{lead}{row.key}:")
-                block, node = None, Scalar("", True, line, column + len(row.key) + 2)
+    line = first_line - 1
+    for depth, key, value in rows:
+        line += 1
+        column = columns[depth]
+        if depth < 2:
+            assert key is not None
+            if value is BLOCK:
+                lines.append(f"{leads[depth]}{key}:")
+                block, node = None, Scalar("", True, line, column + len(key) + 2)
             else:
-                text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
-                lines.append(f"{lead}{row.key}: {text}")
+                text, node = flow_and_node(value, line, column + len(key) + 2, with_nodes)
+                lines.append(f"{leads[depth]}{key}: {text}")
             if with_nodes:
-                item.keys[row.key] = Scalar(row.key, True, line, column)
-                item.items[row.key] = node
-            last_key = row.key
+                item.keys[key] = Scalar(key, True, line, column)
+                item.items[key] = node
+            last_key = key
             continue
-        head = f"{pad}{'  ' * row.depth}"
-        if row.key is None:
-            text, node = flow_and_node(row.value, line, column + 2, with_nodes)
-            lines.append(f"{head}- {text}")
+        if key is None:
+            text, node = flow_and_node(value, line, column + 2, with_nodes)
+            lines.append(f"{leads[2]}- {text}")
         else:
-            text, node = flow_and_node(row.value, line, column + len(row.key) + 2, with_nodes)
-            lines.append(f"{head}{row.key}: {text}")
+            text, node = flow_and_node(value, line, column + len(key) + 2, with_nodes)
+            lines.append(f"{leads[2]}{key}: {text}")
         if not with_nodes:
             continue
         if block is None:
-            block = loader.Sequence(line, column) if row.key is None else Mapping(line, column)
+            block = loader.Sequence(line, column) if key is None else Mapping(line, column)
             item.items[last_key] = block
         if isinstance(block, loader.Sequence):
             block.items.append(node)
         else:
-            assert row.key is not None
-            block.keys[row.key] = Scalar(row.key, True, line, column)
-            block.items[row.key] = node
+            assert key is not None
+            block.keys[key] = Scalar(key, True, line, column)
+            block.items[key] = node
     return lines, item
 
 
