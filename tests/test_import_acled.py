@@ -556,6 +556,18 @@ def test_a_refused_or_dry_run_import_leaves_the_cache_as_it_was(tmp_path, monkey
     assert "acled-mli90102" in entries_of(target)
 
 
+def test_an_import_into_a_deleted_file_starts_from_a_clean_cache(tmp_path):
+    # The cache still holds the rows of a store file deleted since: importing into a new
+    # file of that name gives a cache that answers with the new file's entries only.
+    cache = Cache(tmp_path / "cache")
+    target = tmp_path / "acled.yaml"
+    import_into(target, "legacy.csv", cache=cache)
+    target.unlink()
+    import_into(target, "current.csv", cache=cache)
+    assert load_store([target], TODAY, cache).incidents == load_store([target], TODAY).incidents
+    assert set(entries_of(target)) == {i.id for i in load_store([target], TODAY, cache).incidents}
+
+
 def test_ten_thousand_rows_import(tmp_path):
     rows = list(csv.reader((DATA / "current.csv").open(encoding="utf-8", newline="")))
     big = tmp_path / "big.csv"

@@ -91,9 +91,20 @@ def test_a_folded_block_title_is_one_line_and_valid() -> None:
     assert findings_of(text) == []
 
 
-def test_extensions_are_held_to_the_same_characters() -> None:
-    text = milestone() + '    x-review: {by: "\\e]8;;https://evil.example\\a", list: ["ok"]}\n'
-    assert [rule for _, rule, _, _ in findings_of(text)] == ["control-character"]
+@pytest.mark.parametrize(
+    ("extension", "rules"),
+    [
+        ('{by: "\\e]8;;https://evil.example\\a", list: ["ok"]}', ["control-character"]),
+        # A mapping of scalars only, as ACLED's extension is (checked in one pass).
+        ('{by: "\\e]8;;https://evil.example\\a", on: 2018}', ["control-character"]),
+        ('{by: "ok", note: "two\\nlines", "a\\tkey": 1}', ["one-line-text"]),
+        ('{by: "ok", note: "two\\nlines", mark: "\\u200f"}', ["bidi-mark"]),
+        ('{by: "ok", note: "two\\nlines", empty: null}', []),
+    ],
+)
+def test_extensions_are_held_to_the_same_characters(extension: str, rules: list[str]) -> None:
+    text = milestone() + f"    x-review: {extension}\n"
+    assert [rule for _, rule, _, _ in findings_of(text)] == rules
 
 
 def test_a_url_with_a_control_character_is_one_error() -> None:

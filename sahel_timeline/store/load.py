@@ -657,6 +657,10 @@ class StoreUpdate:
     ) -> StoreUpdate | None:
         """The update of the store at `store_path` (its files `files`, maybe none yet);
         None when its cache database cannot be used (the caller goes without it)."""
+        if not files:
+            # A store of no file yet: its database can only hold files deleted since, whose
+            # rows would be deleted one by one; a new database costs nothing.
+            cache.discard([store_path])
         connection = cache.connect([store_path])
         if connection is None:
             return None

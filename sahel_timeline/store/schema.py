@@ -136,6 +136,9 @@ CHARACTER_RULES = (
     ),
 )  # fmt: skip
 _ANY_CHECKED = re.compile("|".join(rule.characters.pattern for rule in CHARACTER_RULES))
+_ANY_CHECKED_IN_MULTILINE = re.compile(
+    "|".join(rule.characters.pattern for rule in CHARACTER_RULES if not rule.one_line_only)
+)
 
 
 def check_text_characters(at: Node, text: str, checker: Checker, *, multiline: bool) -> bool:
@@ -528,6 +531,12 @@ def plain_value(node: Node, checker: Checker) -> Any:
     """A user's `x-` extension as plain data (kept, never interpreted); its text is held
     to the same characters as the rest of the store (line breaks allowed)."""
     if isinstance(node, Mapping):
+        children = node.items.values()
+        if all(isinstance(child, Scalar) for child in children) and not (
+            _ANY_CHECKED.search(" ".join(node.keys))
+            or _ANY_CHECKED_IN_MULTILINE.search("\n".join(c.value for c in children if c.value))
+        ):  # the usual extension, a mapping of clean scalars: checked in two passes
+            return {key: None if c.is_null else c.value for key, c in node.items.items()}
         for key, key_node in node.keys.items():
             check_text_characters(key_node, key, checker, multiline=False)
         return {key: plain_value(child, checker) for key, child in node.items.items()}
