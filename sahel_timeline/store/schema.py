@@ -531,12 +531,12 @@ def plain_value(node: Node, checker: Checker) -> Any:
     """A user's `x-` extension as plain data (kept, never interpreted); its text is held
     to the same characters as the rest of the store (line breaks allowed)."""
     if isinstance(node, Mapping):
-        children = node.items.values()
-        if all(isinstance(child, Scalar) for child in children) and not (
+        scalars = {key: c for key, c in node.items.items() if isinstance(c, Scalar)}
+        if len(scalars) == len(node.items) and not (
             _ANY_CHECKED.search(" ".join(node.keys))
-            or _ANY_CHECKED_IN_MULTILINE.search("\n".join(c.value for c in children if c.value))
+            or _ANY_CHECKED_IN_MULTILINE.search("\n".join(c.value for c in scalars.values()))
         ):  # the usual extension, a mapping of clean scalars: checked in two passes
-            return {key: None if c.is_null else c.value for key, c in node.items.items()}
+            return {key: None if c.is_null else c.value for key, c in scalars.items()}
         for key, key_node in node.keys.items():
             check_text_characters(key_node, key, checker, multiline=False)
         return {key: plain_value(child, checker) for key, child in node.items.items()}
