@@ -46,7 +46,7 @@ from sahel_timeline.engine.record_codec import (
     encode_incident,
 )
 from sahel_timeline.findings import ERROR, WARNING, Finding
-from sahel_timeline.model import FileContent, Incident
+from sahel_timeline.model import FileContent, Group, Incident
 from sahel_timeline.registry import GroupRegistry
 from sahel_timeline.vocab import UNKNOWN_STATUS
 
@@ -609,12 +609,13 @@ def remember_store_findings(
     )  # fmt: skip
 
 
-def _record_finding(
-    incident: Incident, path: str, severity: str, rule: str, message: str
+def record_finding(
+    record: Incident | Group, path: str, severity: str, rule: str, message: str
 ) -> Finding:
-    assert incident.origin is not None
-    line, column = incident.marks.get(path, (incident.origin.line, incident.origin.column))
-    return Finding(incident.origin.file, line, column, severity, rule, message)
+    """A finding at the value `path` of a record (at the record itself when unmarked)."""
+    assert record.origin is not None
+    line, column = record.marks.get(path, (record.origin.line, record.origin.column))
+    return Finding(record.origin.file, line, column, severity, rule, message)
 
 
 def check_incidents(
@@ -643,7 +644,7 @@ def check_incidents(
             continue
         message = f"duplicate id {incident_id!r} (first at {place_of(first_of[incident_id])})"
         findings.append(
-            _record_finding(record(row_id, file_id), "id", ERROR, "duplicate-id", message)
+            record_finding(record(row_id, file_id), "id", ERROR, "duplicate-id", message)
         )
     findings += _unknown_groups(connection, registry, record, suggest)
     findings += _unknown_related(connection, record, suggest)
@@ -678,7 +679,7 @@ def _unknown_groups(
         for row_id, file_id, position, group in connection.execute(sql, unknown).fetchall():
             message = f"unknown group {group!r}{suggest(group, group_names)}"
             findings.append(
-                _record_finding(
+                record_finding(
                     record(row_id, file_id), path.format(position), ERROR, "unknown-group", message
                 )
             )
@@ -707,7 +708,7 @@ def _unknown_related(
         what = "the incident itself" if related == incident_id else "not an id in the store"
         message = f"related id {related!r} is {what}{suggest(related, known_ids)}"
         findings.append(
-            _record_finding(
+            record_finding(
                 record(row_id, file_id), f"related.{position}", ERROR, "unknown-related", message
             )
         )

@@ -200,17 +200,14 @@ class _LazyIncidents(Sequence[Incident]):
         self._store = store
         self._ask = ask
         self._rows: list[tuple[int, int, str | None]] = [] if rows is None else rows
-        self._pending: sqlite3.Cursor | Iterator[tuple[int, int, str | None]] | None = (
+        self._pending: Iterator[tuple[int, int, str | None]] | None = (
             iter(ask()) if rows is None else None
         )
 
     def _fetch(self, count: int | None) -> None:
         """Fetch rows until `count` are held (every row for None) or none are left."""
         while self._pending is not None and (count is None or len(self._rows) < count):
-            if isinstance(self._pending, sqlite3.Cursor):
-                more = self._pending.fetchmany(self._FETCH)
-            else:
-                more = list(itertools.islice(self._pending, self._FETCH))
+            more = list(itertools.islice(self._pending, self._FETCH))
             if not more:
                 self._pending = None
             self._rows += more
@@ -474,20 +471,6 @@ def _refresh_file(
                 stream_into_database(connection, file_id, data, name, progress)
         _record_stat(connection, name, status if digest else None, digest, started)
     return digest
-
-
-def _read_into_database(
-    connection: sqlite3.Connection,
-    file_id: int,
-    data: bytes | None,
-    unreadable: list[Finding],
-    name: str,
-    progress: LoadProgress | None,
-) -> None:
-    if data is None:
-        engine.insert_file_extras(connection, file_id, FileContent(name, findings=unreadable))
-    else:
-        stream_into_database(connection, file_id, data, name, progress)
 
 
 def stream_into_database(
@@ -773,14 +756,6 @@ def _store_on(
     return store
 
 
-def _finding(
-    record: Incident | Group, path: str, severity: str, rule: str, message: str
-) -> Finding:
-    assert record.origin is not None
-    line, column = record.marks.get(path, (record.origin.line, record.origin.column))
-    return Finding(record.origin.file, line, column, severity, rule, message)
-
-
 def _where(record: Incident | Group) -> str:
     assert record.origin is not None
     return f"{record.origin.file}:{record.origin.line}"
@@ -793,21 +768,23 @@ def build_registry(groups: list[Group]) -> tuple[GroupRegistry, list[Finding]]:
         if group.id in registry:
             first = registry.groups[group.id]
             message = f"duplicate group id {group.id!r} (first at {_where(first)})"
-            findings.append(_finding(group, "id", ERROR, "duplicate-id", message))
+            findings.append(engine.record_finding(group, "id", ERROR, "duplicate-id", message))
             continue
         for name in group.names():
             owner = registry.owner_of_name(name)
             if owner is not None and owner != group.id:
                 message = f"the name {name!r} already belongs to group {owner!r}"
                 path = _name_path(group, name)
-                findings.append(_finding(group, path, ERROR, "ambiguous-group-name", message))
+                findings.append(
+                    engine.record_finding(group, path, ERROR, "ambiguous-group-name", message)
+                )
         registry.add(group)
     for group in registry:
         for key in ("affiliation", "merged_into"):
             target = getattr(group, key)
             if target is not None and target not in registry:
                 message = f"{key} {target!r} is not a group id in the registry"
-                findings.append(_finding(group, key, ERROR, "unknown-group", message))
+                findings.append(engine.record_finding(group, key, ERROR, "unknown-group", message))
     findings += _group_cycles(registry)
     return registry, findings
 
@@ -837,7 +814,7 @@ def _group_cycles(registry: GroupRegistry) -> list[Finding]:
                 message = (
                     f"group {group.id!r} is its own ancestor through affiliation or merged_into"
                 )
-                findings.append(_finding(group, "id", ERROR, "group-cycle", message))
+                findings.append(engine.record_finding(group, "id", ERROR, "group-cycle", message))
                 break
             if parent in seen or parent not in registry:
                 continue
